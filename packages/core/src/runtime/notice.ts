@@ -1,0 +1,20 @@
+// The one line that tells a person, once per machine, what is sent and how to say no.
+import { writeConfig, type ConfigRead } from './config-file.js'
+import { isCI } from './consent.js'
+import type { ServerHost } from './host.js'
+
+export function noticeText(packageName: string): string {
+  return `${packageName} sends one anonymous usage event to its authors (Google Analytics, via popylar). Opt out: npx @popylar/core opt-out ${packageName} (or set DO_NOT_TRACK=1)\n`
+}
+
+/** Shows the notice when a person is watching stderr and has not seen it yet; records that it was shown. */
+export function showNoticeOnce(host: ServerHost, config: ConfigRead, packageName: string): void {
+  if (!config.ok || config.data.noticeShown) return
+  const stderr = host.process.stderr
+  if (!stderr || !stderr.isTTY || isCI(host.env)) return
+  try {
+    writeConfig(host, { ...config.data, noticeShown: true })
+    config.data.noticeShown = true
+    stderr.write(noticeText(packageName))
+  } catch {}
+}

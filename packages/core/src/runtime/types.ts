@@ -1,0 +1,42 @@
+/** One GA4 event, already checked against GA4's rules. */
+export interface AnalyticsEvent {
+  name: string
+  params: Record<string, string | number>
+}
+
+/** Where and how an event is sent: fixed by the library author at build time. */
+export interface Destination {
+  measurementId: string
+  /** GA4 Measurement Protocol secret: when set, send JSON to /mp/collect. */
+  apiSecret?: string
+  /** Collector origin (path optional); Google's when absent. */
+  endpoint?: string
+}
+
+export type Consent = 'opt-out' | 'opt-in'
+
+/** An event waiting in the process-wide queue. */
+export interface QueuedEvent extends Destination {
+  event: AnalyticsEvent
+  /** The instrumented package, for per-package consent; absent for hand-sent events. */
+  packageName?: string
+  consent: Consent
+  /** Send when running in CI (the event then carries ci=true). */
+  ci: boolean
+  notice: boolean
+  /** Milliseconds since the epoch when the event happened (it may be sent by a later run). */
+  time: number
+  /** Settles the promise of trackEvent: true when the collector accepted the event. */
+  settle?: (delivered: boolean) => void
+}
+
+/** What the plugin compiles into a library: the constants the tracker needs. */
+export interface InjectedConfig extends Destination {
+  packageName: string
+  packageVersion: string
+  event: string
+  params: Record<string, string | number>
+  consent: Consent
+  ci: boolean
+  notice: boolean
+}
