@@ -1,7 +1,7 @@
 // The plugin's options: typed once, validated and resolved once, at build time.
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { eventNameProblem, MEASUREMENT_ID, paramsProblem, TRACKER_PARAMS, clip } from '../runtime/ga4-rules.js'
+import { eventNameProblem, MAX_VALUE_LENGTH, MEASUREMENT_ID, paramsProblem, TRACKER_PARAMS, clip } from '../runtime/ga4-rules.js'
 import type { Consent, InjectedConfig } from '../runtime/types.js'
 
 export interface PopylarOptions {
@@ -98,6 +98,26 @@ function checkBoolean(name: string, value: unknown, fallback: boolean): boolean 
   return value
 }
 
+/** The way out of the first param that breaks a rule: the rules alone do not show the value or what to write instead. */
+function paramsFix(params: unknown): string {
+  if (!params || typeof params !== 'object' || Array.isArray(params)) return ` Write params: { channel: 'beta' }.`
+  for (const [name, value] of Object.entries(params)) {
+    if (!paramsProblem({ [name]: value }, TRACKER_PARAMS)) continue
+    if (name === 'package_name' || name === 'package_version') return ` Use the option ${name === 'package_name' ? 'packageName' : 'packageVersion'} instead.`
+    if (TRACKER_PARAMS.includes(name)) return ` Remove it: the tracker reports it.`
+    if (typeof value === 'string' && value.length > MAX_VALUE_LENGTH) return ` Its value has ${value.length} characters: shorten it.`
+    if (typeof value !== 'string') {
+      let shown: string | undefined
+      try {
+        if (typeof value !== 'number') shown = JSON.stringify(value)
+      } catch {}
+      return ` Got ${shown ?? String(value)}: pass a string or a number instead.`
+    }
+    return ''
+  }
+  return ''
+}
+
 /** Validates what the author wrote; package.json is read later, once the build's root is known. */
 export function checkOptions(measurementId: unknown, options: unknown = {}): { measurementId: string; options: PopylarOptions } {
   const id = checkMeasurementId(measurementId)
@@ -110,7 +130,7 @@ export function checkOptions(measurementId: unknown, options: unknown = {}): { m
   const eventProblem = eventNameProblem(event)
   if (eventProblem) fail(`option "event": ${eventProblem}. Use a name like "import" or "library_loaded".`)
   const problem = paramsProblem(given.params, TRACKER_PARAMS)
-  if (problem) fail(`option "params": ${problem}.`)
+  if (problem) fail(`option "params": ${problem}.${paramsFix(given.params)}`)
   if (given.consent !== undefined && given.consent !== 'opt-out' && given.consent !== 'opt-in') fail(`option "consent": ${show(given.consent)} must be 'opt-out' or 'opt-in'.`)
   return {
     measurementId: id,
@@ -161,10 +181,8 @@ export function resolveConfig(measurementId: string, options: PopylarOptions, ro
     measurementId,
     apiSecret: options.apiSecret,
     endpoint: options.endpoint,
-    packageName: clip(packageName),
-    packageVersion: clip(packageVersion),
-    event: options.event ?? 'import',
-    params: options.params ?? {},
+    event: { name: options.event ?? 'import', params: { ...options.params, package_name: clip(packageName), package_version: clip(packageVersion) } },
+    packageName,
     consent: options.consent ?? 'opt-out',
     ci: options.ci ?? true,
     notice: options.notice ?? true,

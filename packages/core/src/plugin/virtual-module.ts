@@ -25,7 +25,7 @@ export function safeLiteral(value: unknown): string {
  * replaces NODE_ENV with "production"); Deno is asked nothing it has not granted; nothing ever throws.
  */
 export function trackerModule(config: InjectedConfig): string {
-  const tracker = trackerCode.replace('__POPYLAR_CONFIG__', () => safeLiteral(config))
+  const tracker = trackerCode[config.apiSecret ? 'measurementProtocol' : 'gtag'].replace('__POPYLAR_CONFIG__', () => safeLiteral(config))
   return (
     `try{if((typeof Deno!="object"||Deno.permissions.querySync({name:"env"}).state=="granted")&&"production"!==${NODE_ENV_PLACEHOLDER}){${tracker}}}catch(e){}\n`
   )

@@ -2,37 +2,22 @@
 // client id and the opt-out, and the request goes out as a beacon that outlives the page.
 import type { CollectRequest } from './protocol.js'
 
-const TRACK_KEY = 'popylar:track'
-const CLIENT_ID_KEY = 'popylar:cid'
-
-/** Why the browser says no, or ''. Storage that throws (sandboxed iframe) is a no. */
-export function browserRefusal(): string {
-  const nav = navigator as Navigator & { globalPrivacyControl?: boolean }
-  if (nav.doNotTrack === '1' || nav.globalPrivacyControl) return 'the browser asks not to be tracked'
-  try {
-    if (localStorage.getItem(TRACK_KEY) === 'false') return `localStorage['${TRACK_KEY}'] is 'false'`
-  } catch {
-    return 'no storage'
-  }
-  return ''
-}
-
+/**
+ * The client id, or undefined when the browser says no: Do Not Track, Global Privacy Control,
+ * localStorage['popylar:track'] = 'false', or no storage at all (a sandboxed iframe).
+ */
 export function browserClientId(): string | undefined {
+  const nav = navigator as Navigator & { globalPrivacyControl?: boolean }
   try {
-    let id = localStorage.getItem(CLIENT_ID_KEY)
-    if (!id) localStorage.setItem(CLIENT_ID_KEY, (id = crypto.randomUUID()))
-    return id
-  } catch {
-    return undefined
-  }
+    if (nav.doNotTrack === '1' || nav.globalPrivacyControl || localStorage['popylar:track'] === 'false') return
+    return (localStorage['popylar:cid'] ||= crypto.randomUUID())
+  } catch {}
 }
 
-/** Queues the request with the browser; true when it took it. */
+/** Hands the request to the browser; true when it took it. */
 export function sendFromBrowser(request: CollectRequest): boolean {
   try {
-    if (navigator.sendBeacon && navigator.sendBeacon(request.url, new Blob([request.body], { type: 'text/plain' }))) return true
-    fetch(request.url, { method: 'POST', body: request.body, keepalive: true, mode: 'no-cors', credentials: 'omit' }).catch(() => {})
-    return true
+    return navigator.sendBeacon(request.url, request.body)
   } catch {
     return false
   }

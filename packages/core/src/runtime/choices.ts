@@ -1,6 +1,6 @@
 // The person's choices, read and written: what the popylar command and optOut/optIn/status do.
-import { configPath, newClientId, readConfig, writeConfig, type ConfigData } from './config-file.js'
-import { envFlag, isCI, machineRefusal, packageRefusal, projectSaysNo, pythonPopylarSaysNo } from './consent.js'
+import { configPath, newClientId, readConfig, writeConfig, type ConfigData, type ConfigRead } from './config-file.js'
+import { envFlag, isCI, machineRefusal, packageRefusal, projectPackageJson, pythonPopylarFile, type Refusal } from './consent.js'
 import { detectHost, type ServerHost } from './host.js'
 
 export interface Channel {
@@ -16,15 +16,41 @@ export interface Channel {
 export interface TrackingStatus {
   /** Whether a library in the default opt-out mode would send an event now, from this directory. */
   tracking: boolean
-  /** The first reason it would not, when it would not. */
+  /** Why it would not, when it would not. */
   reason?: string
   configFile: string
   /** Present when the config file cannot be read or trusted. */
   configProblem?: string
   clientId?: string
+  /** Whether `popylar opt-in` was run for every library: libraries built with consent: 'opt-in' wait for it (or a per-package opt-in). */
+  optedIn: boolean
   /** Per-package choices in the config file: true to track, false not to. */
   packages: Record<string, boolean>
   channels: Channel[]
+}
+
+/** What each refusal means, in words. */
+export const REFUSALS: Record<Refusal, string> = {
+  DO_NOT_TRACK: 'DO_NOT_TRACK is set',
+  POPYLAR_DISABLED: 'POPYLAR_DISABLED is set',
+  'config-unreadable': 'the config file cannot be read or trusted',
+  config: 'opted out in the config file',
+  'python-popylar': 'opted out in ~/.popylar (Python popylar)',
+  project: 'opted out in the project package.json',
+  package: 'opted out of this package',
+  'opt-in': 'this package waits for "popylar opt-in"',
+  ci: 'running in CI, which this package does not report',
+}
+
+/** Why a config file cannot be trusted, in words. */
+export function configProblem(read: ConfigRead): string | undefined {
+  if (read.ok) return
+  if (!read.file) return 'there is no home directory (HOME) to hold popylar/config.json'
+  if (read.field === '') return `${read.file}: ${read.error ?? 'not a JSON object'}`
+  if (read.field === 'clientId') return `${read.file}: "clientId" must be a UUID v4`
+  if (read.field === 'packages') return `${read.file}: "packages" must be an object`
+  if (read.field.startsWith('packages.')) return `${read.file}: "${read.field}" must be an object like {"track": false}`
+  return `${read.file}: "${read.field}" must be true or false`
 }
 
 async function serverHost(): Promise<ServerHost> {
@@ -36,7 +62,7 @@ async function serverHost(): Promise<ServerHost> {
 /** Reads the config for a change; a file that cannot be trusted is never overwritten blindly. */
 function editableConfig(host: ServerHost): ConfigData {
   const read = readConfig(host)
-  if (!read.ok) throw new Error(`${read.problem}. Fix or delete it, then try again.`)
+  if (!read.ok) throw new Error(read.file ? `${configProblem(read)}. Fix or delete it, then try again.` : `${configProblem(read)}: set HOME or XDG_CONFIG_HOME`)
   return read.data
 }
 
@@ -65,30 +91,38 @@ export async function resetClientId(): Promise<string> {
   return data.clientId
 }
 
+function variable(env: Record<string, string | undefined>, name: string): Channel {
+  const value = env[name]
+  return { channel: name, inEffect: envFlag(value), where: 'environment', detail: value === undefined ? 'not set' : `set to "${value}"` }
+}
+
 /** Every channel, whether it is in effect and where it was found. */
 export async function status(): Promise<TrackingStatus> {
   const host = await serverHost()
   const { env } = host
   const config = readConfig(host)
   const data = config.ok ? config.data : {}
-  const python = pythonPopylarSaysNo(host)
-  const project = projectSaysNo(host)
+  const python = pythonPopylarFile(host)
+  const project = projectPackageJson(host)
   const packages: Record<string, boolean> = {}
   for (const [name, choice] of Object.entries(data.packages ?? {})) if (typeof choice.track === 'boolean') packages[name] = choice.track
-  const refusal = machineRefusal(host, config) || packageRefusal(config, undefined, 'opt-out')
+  const refusal = machineRefusal(host, config) ?? packageRefusal(config, undefined, 'opt-out')
+  const file = configPath(host)
+  const problem = configProblem(config)
   return {
     tracking: !refusal,
-    reason: refusal || undefined,
-    configFile: configPath(host),
-    configProblem: config.ok ? undefined : config.problem,
+    reason: refusal && REFUSALS[refusal],
+    configFile: file,
+    configProblem: problem,
     clientId: data.clientId,
+    optedIn: data.track === true,
     packages,
     channels: [
-      { channel: 'config file', inEffect: !config.ok || data.track === false, where: configPath(host), detail: config.ok ? (data.track === undefined ? 'no choice recorded' : `"track": ${data.track}`) : config.problem },
-      { channel: 'per-package entries', inEffect: Object.values(packages).includes(false), where: configPath(host), detail: Object.keys(packages).length ? Object.entries(packages).map(([name, track]) => `${name}: ${track ? 'on' : 'off'}`).join(', ') : 'none' },
+      { channel: 'config file', inEffect: !config.ok || data.track === false, where: file, detail: problem ?? (data.track === undefined ? 'no choice recorded' : `"track": ${data.track}`) },
+      { channel: 'per-package entries', inEffect: Object.values(packages).includes(false), where: file, detail: Object.entries(packages).map(([name, track]) => `${name}: ${track ? 'on' : 'off'}`).join(', ') || 'none' },
       { channel: 'Python popylar (~/.popylar)', inEffect: python.no, where: python.file },
-      { channel: 'DO_NOT_TRACK', inEffect: envFlag(env.DO_NOT_TRACK), where: 'environment', detail: env.DO_NOT_TRACK === undefined ? 'not set' : `set to "${env.DO_NOT_TRACK}"` },
-      { channel: 'POPYLAR_DISABLED', inEffect: envFlag(env.POPYLAR_DISABLED), where: 'environment', detail: env.POPYLAR_DISABLED === undefined ? 'not set' : `set to "${env.POPYLAR_DISABLED}"` },
+      variable(env, 'DO_NOT_TRACK'),
+      variable(env, 'POPYLAR_DISABLED'),
       { channel: 'project package.json', inEffect: project.no, where: project.file, detail: project.file ? (project.no ? '"popylar": {"track": false}' : 'no opt-out') : 'no package.json above this directory' },
       { channel: 'CI', inEffect: false, where: 'environment', detail: isCI(env) ? 'running in CI: sent with ci=true, or dropped by libraries built with ci: false' : 'not in CI' },
     ],

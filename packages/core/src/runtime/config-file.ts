@@ -1,5 +1,5 @@
 // The user's popylar/config.json: their choices and the client id. Written atomically, read strictly.
-import { denoGranted, type ServerHost } from './host.js'
+import { denoGranted, homeDir, type ServerHost } from './host.js'
 
 export interface PackageChoice {
   track?: boolean
@@ -13,8 +13,11 @@ export interface ConfigData {
   [unknown: string]: unknown
 }
 
-/** ok: false means the file exists but cannot be trusted: nothing may be sent (fail closed). */
-export type ConfigRead = { ok: true; data: ConfigData; exists: boolean } | { ok: false; problem: string }
+/**
+ * ok: false means the file exists but cannot be trusted (or there is no home to hold it):
+ * nothing may be sent (fail closed). field names what is wrong: '' for the file as a whole.
+ */
+export type ConfigRead = { ok: true; data: ConfigData; exists: boolean } | { ok: false; file: string; field: string; error?: string }
 
 const uuidV4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
@@ -22,75 +25,66 @@ export function isClientId(value: unknown): value is string {
   return typeof value === 'string' && uuidV4.test(value)
 }
 
+/** The folder of config.json; '' when there is no home to put it in. */
 export function configDir(host: ServerHost): string {
   const { env, path } = host
-  if (env.XDG_CONFIG_HOME) return path.join(env.XDG_CONFIG_HOME, 'popylar')
-  if (host.process.platform === 'win32' && env.APPDATA) return path.join(env.APPDATA, 'popylar')
-  return path.join(host.os.homedir(), '.config', 'popylar')
+  const base = env.XDG_CONFIG_HOME || (host.process.platform === 'win32' && env.APPDATA) || (homeDir(host) && path.join(homeDir(host)!, '.config'))
+  return base ? path.join(base, 'popylar') : ''
 }
 
 export function configPath(host: ServerHost): string {
-  return host.path.join(configDir(host), 'config.json')
+  return configDir(host) && host.path.join(configDir(host), 'config.json')
 }
 
-/** Why data is not a config we can trust, or '' when it is. */
-export function configProblem(data: unknown): string {
-  if (!data || typeof data !== 'object' || Array.isArray(data)) return 'it is not a JSON object'
-  const config = data as ConfigData
-  if (config.track !== undefined && typeof config.track !== 'boolean') return '"track" must be true or false'
-  if (config.clientId !== undefined && !isClientId(config.clientId)) return '"clientId" must be a UUID v4'
-  const packages = config.packages
-  if (packages === undefined) return ''
-  if (!packages || typeof packages !== 'object' || Array.isArray(packages)) return '"packages" must be an object'
-  for (const name of Object.keys(packages)) {
-    const choice = packages[name]
-    if (!choice || typeof choice !== 'object' || (choice.track !== undefined && typeof choice.track !== 'boolean')) {
-      return `"packages.${name}" must be an object like {"track": false}`
-    }
+const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value)
+const isOptionalBoolean = (value: unknown) => value === undefined || typeof value === 'boolean'
+
+/** The field that makes data untrustworthy: '' for the whole, 'track', 'clientId', 'packages' or 'packages.NAME'; undefined when all is well. */
+export function invalidField(data: unknown): string | undefined {
+  if (!isObject(data)) return ''
+  if (!isOptionalBoolean(data.track)) return 'track'
+  if (data.clientId !== undefined && !isClientId(data.clientId)) return 'clientId'
+  if (data.packages === undefined) return
+  if (!isObject(data.packages)) return 'packages'
+  for (const name in data.packages) {
+    const choice = data.packages[name]
+    if (!isObject(choice) || !isOptionalBoolean(choice.track)) return 'packages.' + name
   }
-  return ''
 }
 
-export function readConfig(host: ServerHost, file = configPath(host)): ConfigRead {
+export function readConfig(host: ServerHost): ConfigRead {
+  const file = configPath(host)
   let text: string
   try {
+    if (!file) throw 0
     text = host.fs.readFileSync(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, data: {}, exists: false }
-    return { ok: false, problem: `cannot read ${file}: ${(error as Error).message}` }
+    return { ok: false, file, field: '', error: (error as Error).message }
   }
-  let data: unknown
   try {
-    data = JSON.parse(text)
+    const data = JSON.parse(text)
+    const field = invalidField(data)
+    return field === undefined ? { ok: true, data, exists: true } : { ok: false, file, field }
   } catch {
-    return { ok: false, problem: `${file} is not valid JSON` }
+    return { ok: false, file, field: '', error: 'not valid JSON' }
   }
-  const problem = configProblem(data)
-  return problem ? { ok: false, problem: `${file}: ${problem}` } : { ok: true, data: data as ConfigData, exists: true }
-}
-
-function tempName(host: ServerHost, file: string): string {
-  return `${file}.${host.process.pid}.${host.crypto.randomBytes(4).toString('hex')}.tmp`
 }
 
 /**
  * Writes the whole file through a temp file and a rename, so no reader ever sees half of it.
- * With exclusive, an existing file is left alone and false is returned (first writer wins).
+ * With exclusive, an existing file is left alone and false is returned (the first writer wins).
  */
-export function writeConfig(host: ServerHost, data: ConfigData, options: { exclusive?: boolean; file?: string } = {}): boolean {
-  const { fs, path } = host
-  const file = options.file ?? configPath(host)
-  if (!denoGranted('write')) throw new Error('no permission to write ' + file)
-  fs.mkdirSync(path.dirname(file), { recursive: true })
-  const temp = tempName(host, file)
+export function writeConfig(host: ServerHost, data: ConfigData, exclusive?: boolean): boolean {
+  const { fs } = host
+  const file = configPath(host)
+  if (!file || !denoGranted('write')) throw new Error('cannot write ' + file)
+  fs.mkdirSync(configDir(host), { recursive: true })
+  const temp = `${file}.${host.process.pid}.${Math.random().toString(36).slice(2)}.tmp`
   fs.writeFileSync(temp, JSON.stringify(data, null, 2) + '\n', { mode: 0o600 })
   try {
-    if (!options.exclusive) {
-      fs.renameSync(temp, file)
-      return true
-    }
     // link() fails when the file exists: an atomic create of a complete file.
-    fs.linkSync(temp, file)
+    exclusive ? fs.linkSync(temp, file) : fs.renameSync(temp, file)
     return true
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
@@ -108,17 +102,11 @@ export function newClientId(host: ServerHost): string {
 
 /**
  * The client id, created on first use. Programs starting together on a fresh machine
- * all end up with the id that the first of them wrote. Returns undefined when the file cannot be trusted.
+ * all end up with the id that the first of them wrote. Undefined when the file cannot be trusted.
  */
 export function ensureClientId(host: ServerHost, read: ConfigRead): string | undefined {
-  if (!read.ok) return undefined
-  if (read.data.clientId) return read.data.clientId
-  const clientId = newClientId(host)
-  if (!read.exists) {
-    if (writeConfig(host, { clientId }, { exclusive: true })) return clientId
-  } else {
-    writeConfig(host, { ...read.data, clientId })
-  }
-  const again = readConfig(host)
+  if (!read.ok) return
+  if (!read.data.clientId) writeConfig(host, { ...read.data, clientId: newClientId(host) }, !read.exists)
+  const again = read.data.clientId ? read : readConfig(host)
   return again.ok ? again.data.clientId : undefined
 }

@@ -1,71 +1,68 @@
 // Every way the person running the program can say no. Any "no" wins; an unreadable choice is a "no".
+// Refusals are short codes: the tracker only needs to know that it may not send; choices.ts
+// explains them to people.
 import type { ConfigRead } from './config-file.js'
-import type { ServerHost } from './host.js'
+import { homeDir, type ServerHost } from './host.js'
 import type { Consent } from './types.js'
+
+export type Refusal = 'DO_NOT_TRACK' | 'POPYLAR_DISABLED' | 'config-unreadable' | 'config' | 'python-popylar' | 'project' | 'package' | 'opt-in' | 'ci'
 
 /** Set to anything but empty, 0 or false. */
 export function envFlag(value: string | undefined): boolean {
   return !!value && !/^(0|false)$/i.test(value.trim())
 }
 
-const ciVariables = ['CI', 'CONTINUOUS_INTEGRATION', 'BUILD_NUMBER', 'RUN_ID', 'GITHUB_ACTIONS', 'GITLAB_CI', 'TF_BUILD', 'BUILDKITE', 'CIRCLECI', 'TRAVIS', 'JENKINS_URL', 'TEAMCITY_VERSION', 'CODEBUILD_BUILD_ID', 'BITBUCKET_BUILD_NUMBER']
-
 export function isCI(env: Record<string, string | undefined>): boolean {
-  return ciVariables.some((name) => envFlag(env[name]))
+  return ['CI', 'CONTINUOUS_INTEGRATION', 'BUILD_NUMBER', 'RUN_ID', 'TF_BUILD'].some((name) => envFlag(env[name]))
+}
+
+function readText(host: ServerHost, file: string): string {
+  try {
+    return host.fs.readFileSync(file, 'utf8')
+  } catch {
+    return ''
+  }
 }
 
 /** The Python popylar's ~/.popylar: an INI file with "track = False", or the old "DO_NOT_TRACK" marker. */
-export function pythonPopylarSaysNo(host: ServerHost): { no: boolean; file: string } {
-  const file = host.path.join(host.os.homedir(), '.popylar')
-  try {
-    const text = host.fs.readFileSync(file, 'utf8')
-    return { no: /^\s*DO_NOT_TRACK\s*$|^\s*track\s*[=:]\s*(false|no|off|0)\s*$/im.test(text), file }
-  } catch {
-    return { no: false, file }
-  }
+export function pythonPopylarFile(host: ServerHost): { file: string; no: boolean } {
+  const file = host.path.join(homeDir(host) || '/', '.popylar')
+  return { file, no: /^\s*(DO_NOT_TRACK|track\s*[=:]\s*(false|no|off|0))\s*$/im.test(readText(host, file)) }
 }
 
 /** The nearest package.json above the working directory, and whether it says "popylar": {"track": false}. */
-export function projectSaysNo(host: ServerHost): { no: boolean; file?: string } {
-  const { fs, path } = host
-  let dir = host.process.cwd()
-  for (;;) {
+export function projectPackageJson(host: ServerHost): { file?: string; no: boolean } {
+  const { path } = host
+  for (let dir = host.process.cwd(), parent; ; dir = parent) {
     const file = path.join(dir, 'package.json')
-    let text: string | undefined
-    try {
-      text = fs.readFileSync(file, 'utf8')
-    } catch {}
-    if (text !== undefined) {
+    const text = readText(host, file)
+    if (text) {
       try {
-        const popylar = JSON.parse(text).popylar
-        return { no: !!popylar && popylar.track === false, file }
+        return { file, no: JSON.parse(text).popylar.track === false }
       } catch {
-        return { no: false, file }
+        // No "popylar" key, or not JSON: no opt-out here.
+        return { file, no: false }
       }
     }
-    const parent = path.dirname(dir)
-    if (parent === dir) return { no: false }
-    dir = parent
+    if ((parent = path.dirname(dir)) === dir) return { no: false }
   }
 }
 
-/** Choices that hold for every package on this machine; the first "no" found, or ''. */
-export function machineRefusal(host: ServerHost, config: ConfigRead): string {
+/** The first "no" that holds for every package on this machine. */
+export function machineRefusal(host: ServerHost, config: ConfigRead): Refusal | undefined {
   const { env } = host
-  if (envFlag(env.DO_NOT_TRACK)) return 'DO_NOT_TRACK is set'
-  if (envFlag(env.POPYLAR_DISABLED)) return 'POPYLAR_DISABLED is set'
-  if (!config.ok) return config.problem
-  if (config.data.track === false) return 'opted out in the config file'
-  if (pythonPopylarSaysNo(host).no) return 'opted out in ~/.popylar'
-  if (projectSaysNo(host).no) return 'opted out in the project package.json'
-  return ''
+  if (envFlag(env.DO_NOT_TRACK)) return 'DO_NOT_TRACK'
+  if (envFlag(env.POPYLAR_DISABLED)) return 'POPYLAR_DISABLED'
+  if (!config.ok) return 'config-unreadable'
+  if (config.data.track === false) return 'config'
+  if (pythonPopylarFile(host).no) return 'python-popylar'
+  if (projectPackageJson(host).no) return 'project'
 }
 
-/** Choices for one package, once the machine-wide ones allow tracking; the "no", or ''. */
-export function packageRefusal(config: ConfigRead, packageName: string | undefined, consent: Consent): string {
-  if (!config.ok) return config.problem
+/** The "no" for one package, once the machine-wide choices allow tracking. */
+export function packageRefusal(config: ConfigRead, packageName: string | undefined, consent: Consent): Refusal | undefined {
+  if (!config.ok) return 'config-unreadable'
   const choice = packageName ? config.data.packages?.[packageName]?.track : undefined
-  if (choice === false) return `opted out of ${packageName}`
-  if (consent === 'opt-in' && choice !== true && config.data.track !== true) return `${packageName ?? 'this event'} waits for "popylar opt-in"`
-  return ''
+  if (choice === false) return 'package'
+  if (consent === 'opt-in' && choice !== true && config.data.track !== true) return 'opt-in'
 }

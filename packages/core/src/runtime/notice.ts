@@ -9,12 +9,10 @@ export function noticeText(packageName: string): string {
 
 /** Shows the notice when a person is watching stderr and has not seen it yet; records that it was shown. */
 export function showNoticeOnce(host: ServerHost, config: ConfigRead, packageName: string): void {
-  if (!config.ok || config.data.noticeShown) return
   const stderr = host.process.stderr
-  if (!stderr || !stderr.isTTY || isCI(host.env)) return
+  if (!config.ok || config.data.noticeShown || !stderr.isTTY || isCI(host.env)) return
   try {
     writeConfig(host, { ...config.data, noticeShown: true })
-    config.data.noticeShown = true
     stderr.write(noticeText(packageName))
   } catch {}
 }

@@ -21,12 +21,15 @@ export function collectUrl(destination: Destination, path: string): URL {
   return url
 }
 
+/** Set by the build of the inlined tracker, so that it carries only the protocol the library uses. */
+declare const __POPYLAR_MP__: boolean | undefined
+
 /** One request for up to 25 events of one destination and client. */
 export function buildRequest(destination: Destination, clientId: string, sessionId: number, events: TimedEvent[]): CollectRequest {
-  if (destination.apiSecret) {
+  if (typeof __POPYLAR_MP__ === 'boolean' ? __POPYLAR_MP__ : destination.apiSecret) {
     const url = collectUrl(destination, '/mp/collect')
     url.searchParams.set('measurement_id', destination.measurementId)
-    url.searchParams.set('api_secret', destination.apiSecret)
+    url.searchParams.set('api_secret', destination.apiSecret!)
     const body = {
       client_id: clientId,
       events: events.map(({ event, time }) => ({

@@ -30,13 +30,5 @@ export interface QueuedEvent extends Destination {
   settle?: (delivered: boolean) => void
 }
 
-/** What the plugin compiles into a library: the constants the tracker needs. */
-export interface InjectedConfig extends Destination {
-  packageName: string
-  packageVersion: string
-  event: string
-  params: Record<string, string | number>
-  consent: Consent
-  ci: boolean
-  notice: boolean
-}
+/** What the plugin compiles into a library: the event, ready to queue, with everything resolved at build time. */
+export type InjectedConfig = Omit<QueuedEvent, 'time' | 'settle'> & { packageName: string }
