@@ -34,11 +34,13 @@ async function choose(track: boolean, packageName: string | undefined): Promise<
 
 async function main(argv: string[]): Promise<number> {
   const { help, version, json, command, operands } = parse(argv)
-  if (help) return console.log(HELP), 0
-  if (version) return console.log(packageJson.version), 0
-  const takesPackage = command === 'opt-out' || command === 'opt-in'
+  if (help || version) {
+    console.log(help ? HELP : packageJson.version)
+    return 0
+  }
   if (!command) throw new UsageError('no command given')
-  if (json && command !== 'status') throw new UsageError(`--json goes with status only`)
+  const takesPackage = command === 'opt-out' || command === 'opt-in'
+  if (json && command !== 'status') throw new UsageError('--json goes with status only')
   if (operands.length > (takesPackage ? 1 : 0)) throw new UsageError(`unexpected argument "${operands[takesPackage ? 1 : 0]}"`)
   if (takesPackage && operands[0] === '') throw new UsageError('the package name is empty')
 

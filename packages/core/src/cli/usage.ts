@@ -21,6 +21,7 @@ Other ways to say no, checked by every library each time it runs (any "no" wins)
   DO_NOT_TRACK=1 or POPYLAR_DISABLED=1 in the environment
   "popylar": {"track": false} in a project's package.json (for everything run from that project)
   track = False in the Python popylar's ~/.popylar
+
 POPYLAR_DEBUG=1 prints each request instead of sending it.
 Choices are kept in $XDG_CONFIG_HOME/popylar/config.json (default ~/.config/popylar/config.json).
 `

@@ -50,8 +50,10 @@ export async function detectHost(): Promise<Host | undefined> {
   const proc = globalThis.process
   const versions = proc && proc.versions
   if (versions && versions.node && typeof proc.on === "function") {
-    if (!denoGranted('env', 'read', 'net')) return
-    const [fs, path, net, tls, dns, crypto] = (await Promise.all(['fs', 'path', 'net', 'tls', 'dns', 'crypto'].map(loadBuiltin))) as [ServerHost['fs'], ServerHost['path'], ServerHost['net'], ServerHost['tls'], ServerHost['dns'], ServerHost['crypto']]
+    if (!denoGranted('env', 'read', 'net') || 'WorkerGlobalScope' in globalThis) return
+    const [fs, path, net, tls, dns, crypto, threads] = (await Promise.all(['fs', 'path', 'net', 'tls', 'dns', 'crypto', 'worker_threads'].map(loadBuiltin))) as [ServerHost['fs'], ServerHost['path'], ServerHost['net'], ServerHost['tls'], ServerHost['dns'], ServerHost['crypto'], typeof import('node:worker_threads')]
+    // A worker has globals of its own, so it would count the package again: its process is counted by the main thread.
+    if (!threads.isMainThread) return
     const kind = versions.bun ? 'bun' : versions.deno ? 'deno' : 'node'
     return { kind, version: versions[kind]!, env: proc.env, fs, path, net, tls, dns, crypto, process: proc }
   }

@@ -16,8 +16,12 @@ interface SharedState {
   sessionId: number
 }
 
+/** Set by the build of the inlined tracker: the protocol it carries (see protocol.ts). */
+declare const __POPYLAR_MP__: boolean | undefined
+
 // Symbol.for: every copy of the tracker in the process (ESM and CJS builds, several libraries) shares it.
-const STATE = Symbol.for('popylar.v1')
+// Copies that carry only one protocol share a queue with their own kind alone, so each event goes by its own protocol.
+const STATE = Symbol.for('popylar.v1.' + (typeof __POPYLAR_MP__ === 'boolean' ? (__POPYLAR_MP__ ? 'mp' : 'gtag') : 'any'))
 
 /** Queues an event; with onceKey, only the first event with that key in this process is kept. */
 export function enqueue(item: QueuedEvent, onceKey?: string): void {

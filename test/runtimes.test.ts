@@ -1,0 +1,223 @@
+// The fixture libraries run where their users run them: Node 18 to 26, Bun and Deno, each the real binary
+// from the npm registry (support/runtimes.ts installs them into a cache on first use). In each: one event
+// that names the runtime, every opt-out honoured, nothing printed; in Deno no permission prompt and no
+// permission error; in workers and where there is no `process`, silence.
+import assert from 'node:assert/strict'
+import { pathToFileURL } from 'node:url'
+import { after, before, describe, test } from 'node:test'
+import { startCollector, type Collector, type ReceivedRequest } from './collector/collector.js'
+import { FIXTURE_LIBRARIES, FIXTURE_MEASUREMENT_ID, assertBuilt, fixtureLibrary, type LibraryOutput } from './support/fixtures.js'
+import { loadingScript } from './support/load-libraries.js'
+import { runProgram, type ProgramRun } from './support/runtime-program.js'
+import { RUNTIMES, type Runtime } from './support/runtimes.js'
+
+/** A cold cache downloads seven runtimes (about 1 GB unpacked): minutes on a slow line, not hours. */
+const INSTALL_TIMEOUT_MS = 10 * 60_000
+const TEST_TIMEOUT_MS = 60_000
+
+// Every install starts at once, in parallel; each group of tests waits for its own runtime.
+const installing = new Map(Object.entries(RUNTIMES).map(([name, install]) => [name, install()]))
+for (const pending of installing.values()) pending.catch(() => {}) // reported by the group's before()
+
+let collector: Collector
+before(async () => (collector = await startCollector()))
+after(() => collector.close())
+
+/** The library the single-library tests load: built by Vite, with an ESM and a CommonJS output. */
+const LIBRARY = fixtureLibrary('lib-vite')
+const LIBRARY_ESM = LIBRARY.outputs.find((output) => output.format === 'esm')!
+
+const ESM_OUTPUTS = FIXTURE_LIBRARIES.flatMap((library) => library.outputs.filter((output) => output.format === 'esm'))
+const ESM_PACKAGES = new Set(FIXTURE_LIBRARIES.filter((library) => library.outputs.some((output) => output.format === 'esm')).map((library) => library.packageName))
+
+function describeOutput(output: LibraryOutput): string {
+  return `${output.format === 'esm' ? 'ESM' : 'CommonJS'}${output.entry ? ` (entry ${output.entry})` : ''}`
+}
+
+/** The program that loads the outputs and prints what their functions return, as JSON. */
+function loading(outputs: LibraryOutput[]): { source: string; type: 'module' | 'commonjs'; prints: string } {
+  assertBuilt(...outputs.map((output) => output.file))
+  return { ...loadingScript(outputs), prints: JSON.stringify(outputs.map((output) => output.returns)) + '\n' }
+}
+
+function eventsOf(requests: ReceivedRequest[]) {
+  return requests.flatMap((request) => request.events)
+}
+
+/** Ran, printed exactly what the program prints (no warning, no notice, no error) and sent nothing. */
+function assertSilent(run: ProgramRun, prints: string): void {
+  assert.equal(run.code, 0, `exit code ${run.code} (${run.signal}); stderr:\n${run.stderr}`)
+  assert.equal(run.stderr, '', 'nothing on stderr')
+  assert.equal(run.stdout, prints, "stdout holds the program's own output only")
+  assert.deepEqual(eventsOf(run.requests), [], 'nothing sent')
+}
+
+/** The same on a pseudo-terminal, where a prompt would appear and wait for an answer (until run() kills it). */
+function assertSilentOnTerminal(run: ProgramRun, prints: string): void {
+  assert.equal(run.code, 0, `exit code ${run.code} (${run.signal}); the terminal showed:\n${run.screen}`)
+  assert.equal(run.screen, prints, 'the terminal shows the program output only: no prompt, no warning')
+  assert.deepEqual(eventsOf(run.requests), [], 'nothing sent')
+}
+
+for (const [name] of installing) {
+  describe(name, { timeout: INSTALL_TIMEOUT_MS }, () => {
+    let runtime: Runtime
+    before(async () => (runtime = await installing.get(name)!), { timeout: INSTALL_TIMEOUT_MS })
+
+    for (const library of FIXTURE_LIBRARIES) {
+      for (const output of library.outputs) {
+        test(`${library.folder} ${describeOutput(output)}: one event naming the runtime and its version, nothing printed`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+          const program = loading([output])
+          const run = await runProgram(t, runtime, collector, { ...program, expect: 1 })
+          assert.equal(run.code, 0, `exit code ${run.code} (${run.signal}); stderr:\n${run.stderr}`)
+          assert.equal(run.stderr, '', 'nothing on stderr')
+          assert.equal(run.stdout, program.prints, "stdout holds the program's own output only")
+          assert.equal(run.requests.length, 1, 'one request')
+          const [request] = run.requests
+          assert.deepEqual(request!.problems, [], 'the request breaks no GA4 rule')
+          assert.equal(request!.measurementId, FIXTURE_MEASUREMENT_ID)
+          assert.equal(request!.events.length, 1, 'one event')
+          const { params } = request!.events[0]!
+          assert.equal(params.runtime, runtime.kind)
+          assert.equal(params.runtime_version, runtime.version)
+          assert.equal(params.package_name, library.packageName)
+          assert.equal(params.package_version, library.packageVersion)
+        })
+      }
+    }
+
+    const optOuts: Array<[string, { env?: Record<string, string>; config?: unknown }]> = [
+      ['DO_NOT_TRACK=1', { env: { DO_NOT_TRACK: '1' } }],
+      ['POPYLAR_DISABLED=1', { env: { POPYLAR_DISABLED: '1' } }],
+      ['{"track": false} in the config file', { config: { track: false } }],
+      ['the package switched off in the config file', { config: { packages: { [LIBRARY.packageName]: { track: false } } } }],
+    ]
+    for (const [label, optOut] of optOuts) {
+      test(`opted out with ${label}: nothing sent, nothing printed`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+        const program = loading([LIBRARY_ESM])
+        assertSilent(await runProgram(t, runtime, collector, { ...program, ...optOut }), program.prints)
+      })
+    }
+
+    test('a collector that never answers does not hold the program', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+      const program = loading([LIBRARY_ESM])
+      collector.setBehaviour('hang')
+      t.after(() => collector.setBehaviour('normal'))
+      const run = await runProgram(t, runtime, collector, { ...program, expect: 1 })
+      assert.equal(run.code, 0, run.stderr)
+      assert.equal(run.stdout, program.prints)
+      assert.equal(run.requests.length, 1, 'the request was written before the program exited')
+      // The tracker gives up on a silent collector after 10 s; a program held that long shows here.
+      assert.ok(run.ms < 3000, `the program took ${Math.round(run.ms)} ms to exit`)
+    })
+
+    const url = JSON.stringify(pathToFileURL(LIBRARY_ESM.file).href)
+    const withoutProcess: Array<[string, string]> = [
+      ['without a global process (as in an edge runtime)', 'delete globalThis.process'],
+      ['with a stand-in process that only has env (as bundlers polyfill it)', 'globalThis.process = { env: {} }'],
+    ]
+    for (const [label, prelude] of withoutProcess) {
+      test(`${label}: silent and harmless`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+        const source = `${prelude}\nconst library = await import(${url})\nconsole.log(library.greet('Ada'))\n`
+        assertSilent(await runProgram(t, runtime, collector, { source, type: 'module' }), LIBRARY_ESM.returns + '\n')
+      })
+    }
+
+    // Node has worker_threads; Bun and Deno have the Web's Worker. A worker has globals of its own.
+    const workerFiles = (): Record<string, string> =>
+      name.startsWith('node')
+        ? { 'worker.mjs': `import { parentPort } from 'node:worker_threads'\nconst library = await import(${url})\nparentPort.postMessage(library.greet('Ada'))\n` }
+        : { 'worker.mjs': `const library = await import(${url})\npostMessage(library.greet('Ada'))\n` }
+    const startWorkers = name.startsWith('node')
+      ? `import { Worker } from 'node:worker_threads'\nconst start = () => { const worker = new Worker(new URL('./worker.mjs', import.meta.url)); return new Promise((resolve) => worker.once('message', resolve)) }`
+      : `const start = () => { const worker = new Worker(new URL('./worker.mjs', import.meta.url).href, { type: 'module' }); return new Promise((resolve) => { worker.onmessage = (event) => { worker.terminate(); resolve(event.data) } }) }`
+    const workerProgram = (mainImports: boolean) =>
+      [
+        startWorkers,
+        mainImports ? `console.log((await import(${url})).greet('Ada'))` : '',
+        `for (const said of await Promise.all([start(), start()])) console.log(said)`,
+      ].join('\n')
+
+    test('imported only in workers: silent and harmless', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+      const run = await runProgram(t, runtime, collector, { source: workerProgram(false), type: 'module', files: workerFiles() })
+      assertSilent(run, `${LIBRARY_ESM.returns}\n`.repeat(2))
+    })
+
+    test('imported by the main thread and two workers: one event for the process', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+      const run = await runProgram(t, runtime, collector, { source: workerProgram(true), type: 'module', files: workerFiles(), expect: 1 })
+      assert.equal(run.code, 0, run.stderr)
+      assert.equal(run.stderr, '')
+      assert.equal(run.stdout, `${LIBRARY_ESM.returns}\n`.repeat(3))
+      assert.equal(eventsOf(run.requests).length, 1, 'one event')
+      assert.equal(eventsOf(run.requests)[0]!.params.runtime, runtime.kind)
+    })
+  })
+}
+
+describe('deno permissions', { timeout: INSTALL_TIMEOUT_MS }, () => {
+  let deno: Runtime
+  before(async () => (deno = await installing.get('deno')!), { timeout: INSTALL_TIMEOUT_MS })
+
+  // One program that loads every ESM output: every bundler's wrapper of the tracker is checked at once.
+  const program = () => loading(ESM_OUTPUTS)
+
+  const silent: string[][] = [
+    [],
+    ['--allow-env'],
+    ['--allow-read'],
+    ['--allow-net'],
+    ['--allow-env', '--allow-read'],
+    ['--allow-env', '--allow-net'],
+    ['--allow-read', '--allow-net'],
+    // A new machine: the client id cannot be written without --allow-write.
+    ['--allow-env', '--allow-read', '--allow-net'],
+    // Granted for some names, hosts or paths only: Deno would still prompt for the others.
+    ['--allow-env=NODE_ENV', '--allow-read', '--allow-net', '--allow-write'],
+    ['--allow-env', '--allow-read=.', '--allow-net', '--allow-write'],
+    ['--allow-env', '--allow-read', '--allow-net=127.0.0.1', '--allow-write'],
+    ['-A', '--deny-net'],
+  ]
+  for (const permissions of silent) {
+    const label = permissions.join(' ') || 'no permission'
+    test(`deno run ${label}: sends nothing, prints nothing, exits 0`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+      const { prints, ...code } = program()
+      assertSilent(await runProgram(t, deno, collector, { ...code, denoPermissions: permissions }), prints)
+    })
+    test(`deno run ${label}, on a terminal: no permission prompt`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+      const { prints, ...code } = program()
+      assertSilentOnTerminal(await runProgram(t, deno, collector, { ...code, denoPermissions: permissions, terminal: true }), prints)
+    })
+  }
+
+  /** One request with one event per package, each naming Deno. */
+  function assertSentFromDeno(run: ProgramRun): void {
+    assert.equal(run.requests.length, 1, 'one request')
+    const events = eventsOf(run.requests)
+    assert.deepEqual(new Set(events.map((event) => event.params.package_name)), ESM_PACKAGES, 'one event per package')
+    assert.equal(events.length, ESM_PACKAGES.size)
+    for (const event of events) assert.equal(event.params.runtime, 'deno')
+  }
+
+  // env, read and net to decide and send; write to keep the new client id. Nothing else (no sys, no run).
+  const sending: string[][] = [['-A'], ['--allow-env', '--allow-read', '--allow-net', '--allow-write']]
+  for (const permissions of sending) {
+    const label = permissions.join(' ')
+    test(`deno run ${label}: sends, prints nothing`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+      const { prints, ...code } = program()
+      const run = await runProgram(t, deno, collector, { ...code, denoPermissions: permissions, expect: 1 })
+      assert.equal(run.code, 0, run.stderr)
+      assert.equal(run.stderr, '')
+      assert.equal(run.stdout, prints)
+      assertSentFromDeno(run)
+    })
+    test(`deno run ${label}, on a terminal: sends, no permission prompt`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+      const { prints, ...code } = program()
+      const run = await runProgram(t, deno, collector, { ...code, denoPermissions: permissions, terminal: true, expect: 1 })
+      assert.equal(run.code, 0, `exit code ${run.code} (${run.signal}); the terminal showed:\n${run.screen}`)
+      // On a terminal, the first run on a machine shows the one-line notice (see notice.test.ts).
+      const shown = run.screen!.split('\n').filter((line) => !line.includes('anonymous usage event')).join('\n')
+      assert.equal(shown, prints, 'the terminal shows the program output and the notice only')
+      assertSentFromDeno(run)
+    })
+  }
+})
