@@ -1,6 +1,6 @@
 // The unplugin factory: one plugin for every bundler. Each entry of the library imports the generated
 // tracker module; how an entry is reached is the one thing each bundler does its own way.
-import { isAbsolute, resolve } from 'node:path'
+import { dirname, isAbsolute, resolve } from 'node:path'
 import MagicString from 'magic-string'
 import type { Plugin as RollupPlugin, InputOptions } from 'rollup'
 import { createUnplugin, type UnpluginFactory } from 'unplugin'
@@ -62,19 +62,27 @@ export const popylarFactory: UnpluginFactory<PluginInput> = (input) => {
 
   // Rollup, Vite and rolldown: entries are found by resolveId, and each gets one import statement.
   const rollupHooks: Partial<RollupPlugin> = {
+    // Options are resolved when the tracker is first loaded, once the entries (and so the library's root) are known.
+    buildStart() {},
     options(inputOptions) {
       inputOptions.external = neverExternalizeTracker(inputOptions.external)
       return inputOptions
     },
-    buildStart() {
-      resolved()
-    },
-    async resolveId(id, importer, resolveOptions) {
-      if (id === TRACKER_ID || id === RESOLVED_TRACKER_ID) return RESOLVED_TRACKER_ID
-      if (!resolveOptions?.isEntry) return null
-      const entry = await this.resolve(id, importer, { ...resolveOptions, skipSelf: true })
-      if (entry && !entry.external) entries.add(entry.id)
-      return entry
+    resolveId: {
+      // First, whatever the plugin order: a plugin that resolves entries itself (such as
+      // @rollup/plugin-multi-entry placed before popylar) would otherwise hide them.
+      order: 'pre',
+      async handler(id, importer, resolveOptions) {
+        if (id === TRACKER_ID || id === RESOLVED_TRACKER_ID) return RESOLVED_TRACKER_ID
+        if (!resolveOptions?.isEntry) return null
+        const entry = await this.resolve(id, importer, { ...resolveOptions, skipSelf: true })
+        if (entry && !entry.external) {
+          // The library's package.json is the one nearest to its first entry, wherever the build was started.
+          if (!entries.size && isAbsolute(entry.id)) root = dirname(entry.id)
+          entries.add(entry.id)
+        }
+        return entry
+      },
     },
     load,
     transform(code, id) {
