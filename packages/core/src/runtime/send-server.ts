@@ -9,13 +9,17 @@ import type { CollectRequest } from './protocol.js'
 /** How long the tracker may keep a program that is done alive, to get its request written. */
 export const GRACE_MS = 12
 
-/** Resource types that only a request like ours leaves behind (process.getActiveResourcesInfo). */
-const OWN_RESOURCES = /^(TCP(Connect|Socket)?Wrap|TLSWrap|QueryReqWrap|GetAddrInfoReqWrap|WriteWrap|ShutdownWrap)$/
+/**
+ * Resource types (process.getActiveResourcesInfo) that do not show a program still at work: a request
+ * like ours, and the stdio pipes and terminals, which are listed even when idle. Anything else, such as
+ * a timer, a server or a child process, means the program is still running.
+ */
+const IDLE_RESOURCES = /^(TCPConnectWrap|ConnectWrap|TLSWrap|QueryReqWrap|GetAddrInfoReqWrap|WriteWrap|ShutdownWrap|TTYWrap|PipeWrap)$/
 
 /** True when nothing but requests like ours keep the event loop alive: the program wants to exit. */
 function programIsDone(host: ServerHost): boolean {
   try {
-    return host.process.getActiveResourcesInfo().every((type) => OWN_RESOURCES.test(type))
+    return host.process.getActiveResourcesInfo().every((type) => IDLE_RESOURCES.test(type))
   } catch {
     return true
   }
