@@ -30,14 +30,15 @@ function moduleNamesRecorder() {
 
 for (const bundler of ['webpack', 'rspack'] as const) {
   for (const mode of ['production', 'development'] as const) {
-    test(`${bundler} (${mode}): the build takes the tracker module (no UnhandledSchemeError: its id has no colon) and the library sends`, async (t) => {
+    test(`${bundler} (${mode}): no module id with a colon (no UnhandledSchemeError), and the library sends`, async (t) => {
       const collector = await collectorFor(t)
       const library = throwawayLibrary(t, SOURCE)
       const recorder = moduleNamesRecorder()
       const bundle = await buildLibrary(bundler, { dir: library.dir, mode, plugins: [recorder] })
-      const tracker = recorder.names.filter((name) => name.includes('popylar-tracker'))
-      assert.ok(tracker.length > 0, `the tracker is a module of the build: ${recorder.names.join(', ')}`)
-      for (const name of tracker) assert.doesNotMatch(name.replace(/^[A-Za-z]:[\\/]/, ''), /^[a-z][a-z0-9+.-]*:/i, `${name} looks like a URL scheme to webpack`)
+      // The tracker is written into the finished entry chunk: webpack never resolves a request for it.
+      assert.ok(recorder.names.length > 0, 'the recorder saw the build')
+      for (const name of recorder.names) assert.doesNotMatch(name, /popylar-tracker|@popylar|packages\/core/, `no module of the build comes from popylar: ${name}`)
+      assert.match(readFileSync(bundle, 'utf8'), /popylar/, 'the entry chunk holds the tracker')
       assert.equal((await singleImportEvent(collector, bundle)).params.package_name, 'throwaway-lib')
     })
   }

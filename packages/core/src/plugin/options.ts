@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { eventNameProblem, MAX_VALUE_LENGTH, MEASUREMENT_ID, paramsProblem, TRACKER_PARAMS, clip } from '../runtime/ga4-rules.js'
 import type { Consent, InjectedConfig } from '../runtime/types.js'
-import { NODE_ENV_PLACEHOLDER } from './virtual-module.js'
 
 export interface PopylarOptions {
   /** GA4 Measurement Protocol secret: send to /mp/collect (JSON). Without it, the gtag protocol is used. */
@@ -178,7 +177,7 @@ export function resolveConfig(measurementId: string, options: PopylarOptions, ro
     packageName ??= typeof found.name === 'string' && found.name ? found.name : fail(`${found.file} has no "name". Add one, or pass packageName.`)
     packageVersion ??= typeof found.version === 'string' && found.version ? found.version : fail(`${found.file} has no "version". Add one, or pass packageVersion.`)
   }
-  const config: InjectedConfig = {
+  return {
     measurementId,
     apiSecret: options.apiSecret,
     endpoint: options.endpoint,
@@ -188,7 +187,4 @@ export function resolveConfig(measurementId: string, options: PopylarOptions, ro
     ci: options.ci ?? true,
     notice: options.notice ?? true,
   }
-  // The plugin rewrites this marker in the bundle; in a value, it would be rewritten too.
-  if (JSON.stringify(config).includes(NODE_ENV_PLACEHOLDER)) fail(`the package name, version and params may not contain "${NODE_ENV_PLACEHOLDER}".`)
-  return config
 }

@@ -1,6 +1,6 @@
 // The process-wide queue: one event per package per process, however many copies of the tracker
 // are loaded; events for one measurement id go out together, after the import has returned.
-import { browserClientId, sendFromBrowser } from './browser.js'
+import { browserClientId, firstInSession, sendFromBrowser } from './browser.js'
 import { ensureClientId, readConfig } from './config-file.js'
 import { envFlag, isCI, machineRefusal, packageRefusal } from './consent.js'
 import { detectHost, runtimeParams, type Host, type ServerHost } from './host.js'
@@ -62,7 +62,8 @@ async function flush(items: QueuedEvent[], sessionId: number): Promise<void> {
     if (host.kind !== 'browser') return flushFromServer(host, items, sessionId)
     const clientId = browserClientId()
     if (!clientId) return settleAll(items, false)
-    for (const [request, batch] of requests(host, items, clientId, sessionId, false)) settleAll(batch, sendFromBrowser(request))
+    // Imports already counted in this tab are dropped: they have no promise to settle.
+    for (const [request, batch] of requests(host, items.filter(firstInSession), clientId, sessionId, false)) settleAll(batch, sendFromBrowser(request))
   } catch {
     settleAll(items, false)
   }
