@@ -1,7 +1,7 @@
 // Runs programs the way a user would: a fresh child process, a home of its own, no CI or opt-out
 // variables leaking in from the machine that runs the tests.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, mkdirSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -28,9 +28,16 @@ export interface Home {
   env: Record<string, string>
 }
 
+/** Homes made by this test process, removed when it exits. */
+const homes: string[] = []
+process.once('exit', () => {
+  for (const dir of homes) rmSync(dir, { recursive: true, force: true })
+})
+
 /** A fresh, empty home: a new machine, as far as the tracker can tell. */
 export function freshHome(): Home {
   const dir = mkdtempSync(join(tmpdir(), 'popylar-home-'))
+  homes.push(dir)
   const configHome = join(dir, '.config')
   const cwd = join(dir, 'work')
   mkdirSync(cwd)

@@ -1,4 +1,4 @@
-import { forBundler, unplugin } from './plugin/index.js'
+import { esbuild } from './plugin/adapters.js'
 
 /** popylar for esbuild: `plugins: [popylar('G-XXXXXXXXXX')]` */
-export default forBundler(unplugin.esbuild)
+export default esbuild

@@ -1,4 +1,4 @@
-import { forBundler, unplugin } from './plugin/index.js'
+import { rolldown } from './plugin/adapters.js'
 
 /** popylar for rolldown: `plugins: [popylar('G-XXXXXXXXXX')]` */
-export default forBundler(unplugin.rolldown)
+export default rolldown

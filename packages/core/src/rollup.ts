@@ -1,4 +1,4 @@
-import { forBundler, unplugin } from './plugin/index.js'
+import { rollup } from './plugin/adapters.js'
 
 /** popylar for rollup: `plugins: [popylar('G-XXXXXXXXXX')]` */
-export default forBundler(unplugin.rollup)
+export default rollup

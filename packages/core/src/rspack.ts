@@ -1,4 +1,4 @@
-import { forBundler, unplugin } from './plugin/index.js'
+import { rspack } from './plugin/adapters.js'
 
 /** popylar for rspack: `plugins: [popylar('G-XXXXXXXXXX')]` */
-export default forBundler(unplugin.rspack)
+export default rspack

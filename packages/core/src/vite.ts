@@ -1,4 +1,4 @@
-import { forBundler, unplugin } from './plugin/index.js'
+import { vite } from './plugin/adapters.js'
 
 /** popylar for vite: `plugins: [popylar('G-XXXXXXXXXX')]` */
-export default forBundler(unplugin.vite)
+export default vite

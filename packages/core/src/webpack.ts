@@ -1,4 +1,4 @@
-import { forBundler, unplugin } from './plugin/index.js'
+import { webpack } from './plugin/adapters.js'
 
 /** popylar for webpack: `plugins: [popylar('G-XXXXXXXXXX')]` */
-export default forBundler(unplugin.webpack)
+export default webpack

@@ -5,7 +5,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path'
 import type { Plugin as RollupPlugin } from 'rollup'
 import type { Plugin as VitePlugin } from 'vite'
-import { createUnplugin, type UnpluginFactory, type UnpluginOptions } from 'unplugin'
+import type { UnpluginFactory, UnpluginOptions } from 'unplugin'
 import type { InjectedConfig } from '../runtime/types.js'
 import { checkOptions, resolveConfig, type PopylarOptions } from './options.js'
 import { hookStats } from './stats.js'
@@ -105,11 +105,4 @@ export const popylarFactory: UnpluginFactory<PluginInput, true> = (input) => {
     },
   }
   return [main, devServerPlugin(tracker)]
-}
-
-export const unplugin = /* #__PURE__ */ createUnplugin(popylarFactory)
-
-/** Wraps a bundler's plugin so that it takes (measurementId, options), as the README shows. */
-export function forBundler<Plugin>(create: (input: PluginInput) => Plugin): (measurementId: string, options?: PopylarOptions) => Plugin {
-  return (measurementId, options) => create({ measurementId, options })
 }

@@ -2,9 +2,6 @@
 // No static import of node: modules, so that a browser bundle containing the tracker still builds.
 import type * as Fs from 'node:fs'
 import type * as Path from 'node:path'
-import type * as Net from 'node:net'
-import type * as Tls from 'node:tls'
-import type * as Dns from 'node:dns'
 import type * as Crypto from 'node:crypto'
 
 export interface ServerHost {
@@ -13,10 +10,9 @@ export interface ServerHost {
   env: Record<string, string | undefined>
   fs: typeof Fs
   path: typeof Path
-  net: typeof Net
-  tls: typeof Tls
-  dns: typeof Dns
   crypto: typeof Crypto
+  /** Loads another builtin when it is needed (net, tls, dns: only for sending, and only those the request needs). */
+  builtin: (name: string) => Promise<any>
   process: NodeJS.Process
 }
 
@@ -30,10 +26,10 @@ export type Host = ServerHost | BrowserHost
 declare const Deno: { permissions: { querySync(p: { name: string }): { state: string } } } | undefined
 
 /** Loads a builtin without an import statement a bundler could see. */
-function loadBuiltin(name: string): unknown {
+function loadBuiltin(name: string): Promise<any> {
   const proc = globalThis.process as NodeJS.Process & { getBuiltinModule?: (id: string) => unknown }
   // Node < 20.16 has no getBuiltinModule: a dynamic import hidden in a string, which no bundler rewrites.
-  return proc.getBuiltinModule ? proc.getBuiltinModule('node:' + name) : new Function('s', 'return import(s)')('node:' + name)
+  return Promise.resolve(proc.getBuiltinModule ? proc.getBuiltinModule('node:' + name) : new Function('s', 'return import(s)')('node:' + name))
 }
 
 /** Deno prompts or throws on a missing permission: check first, and go on only when it is already granted. */
@@ -49,13 +45,13 @@ export function denoGranted(...names: string[]): boolean {
 export async function detectHost(): Promise<Host | undefined> {
   const proc = globalThis.process
   const versions = proc && proc.versions
-  if (versions && versions.node && typeof proc.on === "function") {
+  if (versions && versions.node && typeof proc.on === 'function') {
     if (!denoGranted('env', 'read', 'net') || 'WorkerGlobalScope' in globalThis) return
-    const [fs, path, net, tls, dns, crypto, threads] = (await Promise.all(['fs', 'path', 'net', 'tls', 'dns', 'crypto', 'worker_threads'].map(loadBuiltin))) as [ServerHost['fs'], ServerHost['path'], ServerHost['net'], ServerHost['tls'], ServerHost['dns'], ServerHost['crypto'], typeof import('node:worker_threads')]
+    const [fs, path, crypto, threads] = await Promise.all(['fs', 'path', 'crypto', 'worker_threads'].map(loadBuiltin))
     // A worker has globals of its own, so it would count the package again: its process is counted by the main thread.
     if (!threads.isMainThread) return
     const kind = versions.bun ? 'bun' : versions.deno ? 'deno' : 'node'
-    return { kind, version: versions[kind]!, env: proc.env, fs, path, net, tls, dns, crypto, process: proc }
+    return { kind, version: versions[kind]!, env: proc.env, fs, path, crypto, builtin: loadBuiltin, process: proc }
   }
   if (typeof document === 'object') {
     const match = /(Firefox|Edg|Chrome|Safari)\/(\d+)/.exec(navigator.userAgent)

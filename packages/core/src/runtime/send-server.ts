@@ -25,9 +25,7 @@ function programIsDone(host: ServerHost): boolean {
   }
 }
 
-/**
- * Sends one request. Settles with true when the collector answered 2xx. Never throws.
- */
+/** Sends one request. Settles with true when the collector answered 2xx. Never throws, never rejects. */
 export function sendFromServer(host: ServerHost, request: CollectRequest): Promise<boolean> {
   return new Promise((resolve) => {
     const url = new URL(request.url)
@@ -38,7 +36,9 @@ export function sendFromServer(host: ServerHost, request: CollectRequest): Promi
     let resolver: Resolver | undefined
     let watchdog: ReturnType<typeof setTimeout>
 
+    let resolved = false
     const finish = (accepted: boolean) => {
+      resolved = true
       clearTimeout(watchdog)
       resolver?.cancel()
       socket?.destroy()
@@ -46,17 +46,22 @@ export function sendFromServer(host: ServerHost, request: CollectRequest): Promi
     }
 
     // A finished program is kept alive GRACE_MS at most. After that, an unref'd check gives up as
-    // soon as only our request keeps the loop alive, however long the program itself runs.
-    const check = () => {
-      if (written) return
-      if (programIsDone(host)) return finish(false)
-      ;(watchdog = setTimeout(check, 10)).unref()
+    // soon as only our request keeps the loop alive, however long the program itself runs. (Checks run
+    // in unref'd timers only: a ref'd timer would count itself among the program's work.)
+    const check = (delay: number) => {
+      ;(watchdog = setTimeout(() => {
+        if (written) return
+        if (programIsDone(host)) return finish(false)
+        check(10)
+      }, delay)).unref()
     }
-    watchdog = setTimeout(check, GRACE_MS)
+    watchdog = setTimeout(check, GRACE_MS, 0)
 
-    const connect = (address: string) => {
+    const connect = async (address: string) => {
       const options = { host: address, port: +url.port || (secure ? 443 : 80), servername: hostname }
-      const sock = (socket = secure ? host.tls.connect(options) : host.net.connect(options))
+      const transport = await host.builtin(secure ? 'tls' : 'net')
+      if (resolved) return
+      const sock: Socket = (socket = transport.connect(options))
       sock.unref()
       sock.setTimeout(10_000, () => finish(false))
       sock.on('error', () => finish(false))
@@ -71,12 +76,13 @@ export function sendFromServer(host: ServerHost, request: CollectRequest): Promi
       })
     }
 
-    try {
-      if (host.net.isIP(hostname) || hostname === 'localhost') return connect(hostname === 'localhost' ? '127.0.0.1' : hostname)
+    const start = async () => {
+      if (/^[\d.]+$|:/.test(hostname) || hostname === 'localhost') return connect(hostname === 'localhost' ? '127.0.0.1' : hostname)
       // c-ares rather than getaddrinfo: its queries can be cancelled, so a lookup that never answers cannot hold the program.
-      ;(resolver = new host.dns.Resolver({ timeout: 2000, tries: 2 })).resolve4(hostname, (error, addresses) => (error ? finish(false) : connect(addresses[0]!)))
-    } catch {
-      finish(false)
+      const dns = await host.builtin('dns')
+      if (resolved) return
+      ;(resolver = new dns.Resolver({ timeout: 2000, tries: 2 }) as Resolver).resolve4(hostname, (error, addresses) => (error ? finish(false) : connect(addresses[0]!).catch(() => finish(false))))
     }
+    start().catch(() => finish(false))
   })
 }

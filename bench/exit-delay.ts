@@ -1,0 +1,124 @@
+// Exit delay and delivery: a program that only imports the library, run as a whole process,
+// instrumented against plain, alternating, in each network state.
+import { readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { freshHome, run, type Home, type RunResult } from '../test/support/run.js'
+import { clientIdOf, countDelivery, eventsByClient, type DeliveryCount } from './delivery.js'
+import type { Namespace } from './netns.js'
+import { COMPILED_ENDPOINTS, NETWORK_STATES, type NetworkState, type OpenState } from './network-states.js'
+import { tmpPath } from './paths.js'
+import { buildSmallLibrary } from './small-library.js'
+import { alternate, compare, type Comparison } from './stats.js'
+
+export const EXIT_LIBRARY = 'popylar-bench-exit'
+const CARRIER_LIBRARY = 'popylar-bench-carrier'
+
+export interface ExitDelayResult {
+  state: NetworkState
+  /** Why the state could not be measured, when it could not. */
+  notMeasured?: string
+  wall?: Comparison
+  delivery?: DeliveryCount
+  /** Instrumented runs that printed something or exited with another code than the plain build. */
+  misbehaved: number
+  /** Instrumented runs that left an outbox file for the next run. */
+  leftOutbox: number
+}
+
+/** A program that does nothing but import the library. */
+function program(dir: string, library: string): string {
+  const file = join(dir, 'program.mjs')
+  writeFileSync(file, `import ${JSON.stringify('./' + library.slice(dir.length + 1))}\n`)
+  return file
+}
+
+export interface ExitPrograms {
+  plain: string
+  /** The instrumented program for an endpoint compiled into the library, built on first use. */
+  tracked(endpoint: string): Promise<string>
+  carrier: string
+}
+
+export async function buildExitPrograms(coreDir: string): Promise<ExitPrograms> {
+  const make = async (dir: string, name: string, plugin: false | { coreDir: string; options?: object }) =>
+    program(dir, await buildSmallLibrary({ dir, name, plugin }))
+  const base = tmpPath('exit-delay')
+  const tracked = new Map<string, Promise<string>>()
+  return {
+    plain: await make(join(base, 'plain'), EXIT_LIBRARY, false),
+    tracked(endpoint) {
+      let built = tracked.get(endpoint)
+      if (!built) tracked.set(endpoint, (built = make(join(base, `tracked-${tracked.size}`), EXIT_LIBRARY, { coreDir, options: { endpoint } })))
+      return built
+    },
+    carrier: await make(join(base, 'carrier'), CARRIER_LIBRARY, { coreDir, options: { endpoint: COMPILED_ENDPOINTS.loopback } }),
+  }
+}
+
+function runIn(state: OpenState, file: string, home: Home): Promise<RunResult> {
+  const [command, args] = state.wrap ? state.wrap(process.execPath, [file]) : [process.execPath, [file]]
+  return run(command, args, { env: { ...home.env, ...state.env }, cwd: home.cwd, timeoutMs: 20_000 })
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function outboxFiles(home: Home): number {
+  try {
+    return readdirSync(join(home.configHome, 'popylar')).filter((name) => name.startsWith('outbox-')).length
+  } catch {
+    return 0
+  }
+}
+
+async function measureState(state: NetworkState, programs: ExitPrograms, runs: number, namespace: Namespace | { unavailable: string } | undefined): Promise<ExitDelayResult> {
+  if (state.needsNamespace && (!namespace || 'unavailable' in namespace)) {
+    return { state, notMeasured: namespace && 'unavailable' in namespace ? namespace.unavailable : 'no network namespace', misbehaved: 0, leftOutbox: 0 }
+  }
+  const open = await state.open(namespace && !('unavailable' in namespace) ? namespace : undefined)
+  const homes: Home[] = []
+  let misbehaved = 0
+  let leftOutbox = 0
+  const trackedHomes: Home[] = []
+  try {
+    const timed = async (file: string, tracked: boolean): Promise<number> => {
+      const home = freshHome()
+      homes.push(home)
+      const result = await runIn(open, file, home)
+      if (result.code !== 0 || result.stdout || result.stderr) {
+        if (tracked) misbehaved++
+        else throw new Error(`the plain program failed (${result.code}): ${result.stderr}`)
+      }
+      if (tracked) {
+        trackedHomes.push(home)
+        if (outboxFiles(home)) leftOutbox++
+      }
+      return result.ms
+    }
+    const trackedProgram = await programs.tracked(open.endpoint)
+    const { a, b } = await alternate(runs, () => timed(programs.plain, false), () => timed(trackedProgram, true))
+    let delivery: DeliveryCount | undefined
+    if (open.collector) {
+      await sleep(open.settleMs)
+      const before = eventsByClient(open.collector, EXIT_LIBRARY)
+      // The next run in the same home, importing another instrumented library, carries the outbox.
+      for (const home of trackedHomes) await runIn(open, programs.carrier, home)
+      await sleep(open.settleMs)
+      delivery = countDelivery(trackedHomes.map((home) => clientIdOf(home.configFile)), before, eventsByClient(open.collector, EXIT_LIBRARY))
+    }
+    return { state, wall: compare(a, b), delivery, misbehaved, leftOutbox }
+  } finally {
+    await open.close()
+    for (const home of homes) rmSync(home.dir, { recursive: true, force: true })
+  }
+}
+
+export async function measureExitDelay(programs: ExitPrograms, runs: number, namespace: Namespace | { unavailable: string } | undefined, log: (line: string) => void): Promise<ExitDelayResult[]> {
+  const results: ExitDelayResult[] = []
+  for (const state of NETWORK_STATES) {
+    const result = await measureState(state, programs, runs, namespace)
+    const wall = result.wall
+    log(`  ${state.label}: ${wall ? `plain ${wall.a.median.toFixed(1)} ms, tracked ${wall.b.median.toFixed(1)} ms` : `not measured: ${result.notMeasured}`}`)
+    results.push(result)
+  }
+  return results
+}
