@@ -1,6 +1,6 @@
-// The factory's output, handed to each bundler in the bundler's own plugin shape. The factory is an
-// unplugin factory (createUnplugin(popylarFactory) works for any bundler unplugin knows); these few
-// lines do the same for the hooks popylar uses, without loading unplugin itself (about 25 ms a build).
+// The factory's output, handed to each bundler in the bundler's own plugin shape. The factory keeps
+// unplugin's shape (createUnplugin(popylarFactory) gives the same six plugins); these few lines do
+// what unplugin would for the hooks popylar uses, without loading unplugin itself (about 25 ms a build).
 import type { Plugin as EsbuildPlugin } from 'esbuild'
 import type { Plugin as RollupPlugin } from 'rollup'
 import type { PluginOption as VitePluginOption } from 'vite'

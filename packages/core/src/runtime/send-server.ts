@@ -8,6 +8,8 @@ import type { CollectRequest } from './protocol.js'
 
 /** How long the tracker may keep a program that is done alive, to get its request written. */
 export const GRACE_MS = 12
+/** Of which a name lookup may take this much: a resolver that answers at all answers faster. */
+const LOOKUP_GRACE_MS = 4
 
 /**
  * Resource types (process.getActiveResourcesInfo) that do not show a program still at work: a request
@@ -55,7 +57,11 @@ export function sendFromServer(host: ServerHost, request: CollectRequest): Promi
         check(10)
       }, delay)).unref()
     }
-    watchdog = setTimeout(check, GRACE_MS, 0)
+    const started = Date.now()
+    const hold = (ms: number) => {
+      clearTimeout(watchdog)
+      watchdog = setTimeout(check, ms, 0)
+    }
 
     const connect = async (address: string) => {
       const options = { host: address, port: +url.port || (secure ? 443 : 80), servername: hostname }
@@ -77,11 +83,20 @@ export function sendFromServer(host: ServerHost, request: CollectRequest): Promi
     }
 
     const start = async () => {
-      if (/^[\d.]+$|:/.test(hostname) || hostname === 'localhost') return connect(hostname === 'localhost' ? '127.0.0.1' : hostname)
+      if (/^[\d.]+$|:/.test(hostname) || hostname === 'localhost') {
+        hold(GRACE_MS)
+        return connect(hostname === 'localhost' ? '127.0.0.1' : hostname)
+      }
+      hold(LOOKUP_GRACE_MS)
       // c-ares rather than getaddrinfo: its queries can be cancelled, so a lookup that never answers cannot hold the program.
       const dns = await host.builtin('dns')
       if (resolved) return
-      ;(resolver = new dns.Resolver({ timeout: 2000, tries: 2 }) as Resolver).resolve4(hostname, (error, addresses) => (error ? finish(false) : connect(addresses[0]!).catch(() => finish(false))))
+      ;(resolver = new dns.Resolver({ timeout: 2000, tries: 2 }) as Resolver).resolve4(hostname, (error, addresses) => {
+        if (error) return finish(false)
+        // Resolved in time: what is left of the grace goes to connecting and writing.
+        hold(Math.max(0, GRACE_MS - (Date.now() - started)))
+        connect(addresses[0]!).catch(() => finish(false))
+      })
     }
     start().catch(() => finish(false))
   })
