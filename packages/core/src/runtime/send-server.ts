@@ -53,7 +53,8 @@ export function sendFromServer(host: ServerHost, request: CollectRequest): Promi
     const check = (delay: number) => {
       ;(watchdog = setTimeout(() => {
         if (written) return
-        if (programIsDone(host)) return finish(false)
+        // Deno lets a program exit past an unref'd socket, so once connecting there is nothing to give up.
+        if (!(socket && host.kind === 'deno') && programIsDone(host)) return finish(false)
         check(10)
       }, delay)).unref()
     }
