@@ -2,6 +2,7 @@
 // Bundlers are imported on demand, so a process that builds with one never loads the others.
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { runCompiler, type CompilerLike } from '../test/support/run-compiler.js'
 
 export const BUNDLERS = ['vite', 'webpack', 'esbuild', 'rollup', 'rspack', 'rolldown'] as const
 export type Bundler = (typeof BUNDLERS)[number]
@@ -64,7 +65,7 @@ async function buildWithVite(spec: BuildSpec): Promise<void> {
 }
 
 async function buildWithWebpackLike(spec: BuildSpec, bundler: 'webpack' | 'rspack'): Promise<void> {
-  const create: (config: object) => { run(cb: (error: Error | null, stats?: { hasErrors(): boolean; toString(o?: object): string }) => void): void; close(cb: () => void): void } =
+  const create: (config: object) => CompilerLike =
     bundler === 'webpack' ? (await import('webpack')).default : (await import('@rspack/core')).rspack
   const config = {
     mode: 'production',
@@ -83,15 +84,7 @@ async function buildWithWebpackLike(spec: BuildSpec, bundler: 'webpack' | 'rspac
     performance: { hints: false },
     plugins: plugins(spec),
   }
-  const compiler = create(config)
-  await new Promise<void>((resolve, reject) =>
-    compiler.run((error, stats) => {
-      compiler.close(() => {})
-      if (error) return reject(error)
-      if (stats?.hasErrors()) return reject(new Error(stats.toString({ all: false, errors: true })))
-      resolve()
-    }),
-  )
+  await runCompiler(create(config))
 }
 
 async function buildWithEsbuild(spec: BuildSpec): Promise<void> {

@@ -3,6 +3,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Bundler } from './bundlers.js'
+import { runCompiler, type CompilerLike } from '../test/support/run-compiler.js'
 
 const NODE_ENV = 'process.env.NODE_ENV'
 
@@ -30,17 +31,9 @@ export async function buildConsumerApp(bundler: Bundler, library: string, dir: s
     }
     case 'webpack':
     case 'rspack': {
-      const create: (config: object) => { run(cb: (error: Error | null, stats?: { hasErrors(): boolean; toString(o?: object): string }) => void): void; close(cb: () => void): void } =
+      const create: (config: object) => CompilerLike =
         bundler === 'webpack' ? (await import('webpack')).default : (await import('@rspack/core')).rspack
-      const compiler = create({ mode: 'production', context: dir, target: 'web', entry: main, output: { path: outDir }, performance: { hints: false } })
-      await new Promise<void>((resolve, reject) =>
-        compiler.run((error, stats) => {
-          compiler.close(() => {})
-          if (error) return reject(error)
-          if (stats?.hasErrors()) return reject(new Error(stats.toString({ all: false, errors: true })))
-          resolve()
-        }),
-      )
+      await runCompiler(create({ mode: 'production', context: dir, target: 'web', entry: main, output: { path: outDir }, performance: { hints: false } }))
       break
     }
     case 'esbuild': {

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { startCollector, type Collector } from './collector/collector.js'
 import { newMachine, type Machine } from './support/machine.js'
+import { writeConfigFile } from './support/temp-home.js'
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 const USAGE_LINE = /^usage: popylar /m
@@ -21,8 +22,7 @@ function readJson(file: string): Record<string, any> {
 }
 
 function writeConfig(machine: Machine, text: string): void {
-  mkdirSync(dirname(machine.home.configFile), { recursive: true })
-  writeFileSync(machine.home.configFile, text)
+  writeConfigFile(machine.home, text)
 }
 
 async function statusJson(machine: Machine, env: Record<string, string> = {}, cwd?: string) {

@@ -9,6 +9,7 @@ import { startCollector, type Collector, type ReceivedRequest } from './collecto
 import type { PopylarOptions } from '@popylar/core/plugin'
 import { tinyLibrary } from './support/library.js'
 import { newMachine, type Machine } from './support/machine.js'
+import { writeConfigFile } from './support/temp-home.js'
 
 /** Compiled in as a second fence: even a run without POPYLAR_ENDPOINT would stay on loopback (port 9: discard). */
 const LOOPBACK = 'http://127.0.0.1:9'
@@ -133,8 +134,7 @@ describe('a project opts out every dependency in its package.json', () => {
 
 describe('a config file that cannot be trusted: nothing is sent, nothing is printed, nothing is overwritten', () => {
   function writeConfig(machine: Machine, text: string): void {
-    mkdirSync(dirname(machine.home.configFile), { recursive: true })
-    writeFileSync(machine.home.configFile, text)
+    writeConfigFile(machine.home, text)
   }
 
   const broken: Array<[string, (machine: Machine) => void]> = [

@@ -10,6 +10,7 @@ import popylarRollup from '@popylar/core/rollup'
 import popylarRspack from '@popylar/core/rspack'
 import popylarVite from '@popylar/core/vite'
 import popylarWebpack from '@popylar/core/webpack'
+import { runCompiler } from './run-compiler.js'
 
 export type Bundler = 'esbuild' | 'rollup' | 'vite' | 'webpack' | 'rspack' | 'rolldown'
 export const BUNDLERS: readonly Bundler[] = ['esbuild', 'rollup', 'vite', 'webpack', 'rspack', 'rolldown']
@@ -147,28 +148,6 @@ export async function buildLibrary(bundler: Bundler, request: BuildRequest): Pro
     const { rspack } = await import('@rspack/core')
     await runCompiler(rspack(webpackConfig(popylarRspack(id(), request.options)) as never))
   }
-}
-
-interface CompilerLike {
-  run(callback: (error: Error | null, stats?: StatsLike) => void): void
-  close(callback: (error?: Error | null) => void): void
-}
-interface StatsLike {
-  hasErrors(): boolean
-  toString(options: unknown): string
-}
-
-/** Runs a webpack or rspack compiler once; rejects with the errors that the build reports. */
-export function runCompiler(compiler: CompilerLike): Promise<StatsLike> {
-  return new Promise((resolve, reject) => {
-    compiler.run((error, stats) => {
-      compiler.close(() => {
-        if (error) return reject(error)
-        if (stats!.hasErrors()) return reject(new Error(stats!.toString({ all: false, errors: true, errorDetails: true })))
-        resolve(stats!)
-      })
-    })
-  })
 }
 
 /**

@@ -1,10 +1,10 @@
 // Loads built libraries the way a program would, in a fresh Node process with a home of its own: ESM
 // builds with import(), CommonJS builds with require(), then calls each library's function once.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { rmSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { assertBuilt, type LibraryOutput } from './fixtures.js'
 import { freshHome, run, runNodeScript, type Home, type RunResult } from './run.js'
+import { writeConfigFile } from './temp-home.js'
 
 export interface LoadOptions {
   /** The local collector: POPYLAR_ENDPOINT. */
@@ -43,10 +43,7 @@ export function loadingScript(outputs: LibraryOutput[]): { source: string; type:
 
 function prepareHome(options: LoadOptions): { home: Home; env: Record<string, string> } {
   const home = freshHome()
-  if (options.config !== undefined) {
-    mkdirSync(dirname(home.configFile), { recursive: true })
-    writeFileSync(home.configFile, JSON.stringify(options.config))
-  }
+  if (options.config !== undefined) writeConfigFile(home, options.config)
   return { home, env: { ...home.env, POPYLAR_ENDPOINT: options.endpoint, ...options.env } }
 }
 

@@ -4,6 +4,8 @@
 import type { Plugin as EsbuildPlugin } from 'esbuild'
 import type { Plugin as RollupPlugin } from 'rollup'
 import type { PluginOption as VitePluginOption } from 'vite'
+import type { WebpackPluginInstance } from 'webpack'
+import type { RspackPluginInstance } from '@rspack/core'
 import type { UnpluginOptions } from 'unplugin'
 import type { PopylarOptions } from './options.js'
 import { popylarFactory } from './index.js'
@@ -25,14 +27,15 @@ export const rolldown: Create<RollupPlugin> = (id, options) => {
 
 export const vite: Create<VitePluginOption> = (id, options) => plugins(id, options).map((plugin) => ({ name: plugin.name, ...plugin.vite }))
 
-function webpackLike(framework: 'webpack' | 'rspack'): Create<{ apply(compiler: never): void }> {
-  return (id, options) => {
-    const [main] = plugins(id, options)
-    return { apply: (compiler) => main![framework]!(compiler) }
-  }
+export const webpack: Create<WebpackPluginInstance> = (id, options) => {
+  const [main] = plugins(id, options)
+  return { apply: (compiler) => main!.webpack!(compiler) }
 }
-export const webpack = webpackLike('webpack')
-export const rspack = webpackLike('rspack')
+
+export const rspack: Create<RspackPluginInstance> = (id, options) => {
+  const [main] = plugins(id, options)
+  return { apply: (compiler) => main!.rspack!(compiler) }
+}
 
 export const esbuild: Create<EsbuildPlugin> = (id, options) => {
   const [main] = plugins(id, options)

@@ -2,7 +2,7 @@
 // every entry chunk once the bundler has finished it: no hook runs per module, the author's own
 // bundler never parses the tracker (so its define of NODE_ENV cannot remove it), nothing can
 // externalize it, and source maps keep every mapping (nothing before the author's code moves).
-import { dirname, isAbsolute, resolve } from 'node:path'
+import { dirname } from 'node:path'
 import type { Plugin as RollupPlugin } from 'rollup'
 import type { Plugin as VitePlugin } from 'vite'
 import type { UnpluginFactory, UnpluginOptions } from 'unplugin'
@@ -11,6 +11,7 @@ import { checkOptions, resolveConfig, type PopylarOptions } from './options.js'
 import { hookStats } from './stats.js'
 import { trackerStatement } from './tracker-statement.js'
 import { devServerPlugin } from './dev-server.js'
+import { entryPaths } from './entries.js'
 
 export type { PopylarOptions } from './options.js'
 export { PopylarOptionError } from './options.js'
@@ -28,12 +29,6 @@ export function appendBeforeSourceMapComment(code: string, statement: string): s
   const comment = /\n?\/\/# sourceMappingURL=[^\n]*\n?$/.exec(code)
   const body = comment ? code.slice(0, comment.index) : code
   return `${body.replace(/\n?$/, '\n')}${statement}\n${comment ? comment[0].replace(/^\n/, '') : ''}`
-}
-
-/** Entry paths from a bundler's input option: a string, an array, or an object of names to paths. */
-export function entryPaths(root: string, input: unknown): string[] {
-  const list = typeof input === 'string' ? [input] : Array.isArray(input) ? input : input && typeof input === 'object' ? Object.values(input) : []
-  return list.filter((item): item is string => typeof item === 'string').map((item) => (isAbsolute(item) ? item : resolve(root, item)))
 }
 
 export const popylarFactory: UnpluginFactory<PluginInput, true> = (input) => {

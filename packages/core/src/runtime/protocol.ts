@@ -24,6 +24,9 @@ export function collectUrl(destination: Destination, path: string): URL {
 /** Set by the build of the inlined tracker, so that it carries only the protocol the library uses. */
 declare const __POPYLAR_MP__: boolean | undefined
 
+/** The protocol this copy of the tracker carries: one of them when inlined, either (by apiSecret) in trackEvent. */
+export const CARRIED_PROTOCOL: 'mp' | 'gtag' | 'any' = typeof __POPYLAR_MP__ === 'boolean' ? (__POPYLAR_MP__ ? 'mp' : 'gtag') : 'any'
+
 /** One request for up to 25 events of one destination and client. */
 export function buildRequest(destination: Destination, clientId: string, sessionId: number, events: TimedEvent[]): CollectRequest {
   if (typeof __POPYLAR_MP__ === 'boolean' ? __POPYLAR_MP__ : destination.apiSecret) {

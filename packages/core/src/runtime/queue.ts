@@ -3,9 +3,10 @@
 import { browserClientId, firstInSession, sendFromBrowser } from './browser.js'
 import { ensureClientId, readConfig } from './config-file.js'
 import { envFlag, isCI, machineRefusal, packageRefusal } from './consent.js'
+import { MAX_EVENTS_PER_REQUEST } from './ga4-rules.js'
 import { detectHost, runtimeParams, type Host, type ServerHost } from './host.js'
 import { showNoticeOnce } from './notice.js'
-import { buildRequest, type CollectRequest } from './protocol.js'
+import { buildRequest, CARRIED_PROTOCOL, type CollectRequest } from './protocol.js'
 import { sendFromServer } from './send-server.js'
 import type { QueuedEvent } from './types.js'
 
@@ -16,12 +17,9 @@ interface SharedState {
   sessionId: number
 }
 
-/** Set by the build of the inlined tracker: the protocol it carries (see protocol.ts). */
-declare const __POPYLAR_MP__: boolean | undefined
-
 // Symbol.for: every copy of the tracker in the process (ESM and CJS builds, several libraries) shares it.
 // Copies that carry only one protocol share a queue with their own kind alone, so each event goes by its own protocol.
-const STATE = Symbol.for('popylar.v1.' + (typeof __POPYLAR_MP__ === 'boolean' ? (__POPYLAR_MP__ ? 'mp' : 'gtag') : 'any'))
+const STATE = Symbol.for('popylar.v1.' + CARRIED_PROTOCOL)
 
 /** Queues an event; with onceKey, only the first event with that key in this process is kept. */
 export function enqueue(item: QueuedEvent, onceKey?: string): void {
@@ -37,7 +35,7 @@ function settleAll(items: QueuedEvent[], delivered: boolean): void {
   for (const item of items) item.settle?.(delivered)
 }
 
-/** One request per destination, at most 25 events each (GA4's limit). */
+/** One request per destination, with at most GA4's limit of events each. */
 function requests(host: Host, items: QueuedEvent[], clientId: string, sessionId: number, ci: boolean): Array<[CollectRequest, QueuedEvent[]]> {
   const groups: Record<string, QueuedEvent[]> = {}
   const described = { ...runtimeParams(host), ci: String(ci) }
@@ -47,8 +45,8 @@ function requests(host: Host, items: QueuedEvent[], clientId: string, sessionId:
   }
   const result: Array<[CollectRequest, QueuedEvent[]]> = []
   for (const group of Object.values(groups)) {
-    for (let at = 0; at < group.length; at += 25) {
-      const batch = group.slice(at, at + 25)
+    for (let at = 0; at < group.length; at += MAX_EVENTS_PER_REQUEST) {
+      const batch = group.slice(at, at + MAX_EVENTS_PER_REQUEST)
       result.push([buildRequest(batch[0]!, clientId, sessionId, batch), batch])
     }
   }

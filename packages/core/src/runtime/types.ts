@@ -24,7 +24,7 @@ export interface QueuedEvent extends Destination {
   /** Send when running in CI (the event then carries ci=true). */
   ci: boolean
   notice: boolean
-  /** Milliseconds since the epoch when the event happened (it may be sent by a later run). */
+  /** Milliseconds since the epoch when the event happened (the Measurement Protocol's timestamp_micros). */
   time: number
   /** Settles the promise of trackEvent: true when the collector accepted the event. */
   settle?: (delivered: boolean) => void

@@ -1,0 +1,7 @@
+import { isAbsolute, resolve } from 'node:path'
+
+/** Entry paths from a bundler's input option: a string, an array, or an object of names to paths. */
+export function entryPaths(root: string, input: unknown): string[] {
+  const list = typeof input === 'string' ? [input] : Array.isArray(input) ? input : input && typeof input === 'object' ? Object.values(input) : []
+  return list.filter((item): item is string => typeof item === 'string').map((item) => (isAbsolute(item) ? item : resolve(root, item)))
+}
