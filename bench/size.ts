@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { buildLibrary, BUNDLERS, FORMATS, loadPopylar, type Bundler, type Format } from './bundlers.js'
-import { buildConsumerApp } from './consumer-build.js'
+import { buildConsumerApp } from '../test/support/consumer-build.js'
 import { BENCH_MEASUREMENT_ID, tmpPath } from './paths.js'
 import { writeSmallLibrary } from './small-library.js'
 

@@ -10,8 +10,9 @@ export function safeLiteral(value: unknown): string {
 /**
  * Deno asks (or throws) before a program reads the environment, so this check comes before NODE_ENV.
  * Pure: once a consumer's production build has made the whole condition false, its minifier drops this too.
+ * The try keeps SWC (rspack) from inlining the function, which would lose the pure mark and keep the probe.
  */
-const DENO_ENV_GRANTED = '/*#__PURE__*/(()=>typeof Deno!="object"||Deno.permissions.querySync({name:"env"}).state=="granted")()'
+const DENO_ENV_GRANTED = '/*#__PURE__*/(()=>{try{return typeof Deno!="object"||Deno.permissions.querySync({name:"env"}).state=="granted"}catch(e){}})()'
 
 /**
  * One statement, guarded so that: a consumer's production build removes it whole (its bundler replaces

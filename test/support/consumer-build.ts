@@ -3,7 +3,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Bundler } from './bundlers.js'
-import { runCompiler, type CompilerLike } from '../test/support/run-compiler.js'
+import { runCompiler, type CompilerLike } from './run-compiler.js'
 
 const NODE_ENV = 'process.env.NODE_ENV'
 
@@ -21,7 +21,8 @@ export async function buildConsumerApp(bundler: Bundler, library: string, dir: s
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir, { recursive: true })
   const main = join(dir, 'main.js')
-  writeFileSync(main, `import { slugify, formatBytes } from ${JSON.stringify(library)}\ndocument.title = slugify('Hello World') + formatBytes(1234)\n`)
+  // Every export in use, so that no bundler may drop the library itself.
+  writeFileSync(main, `import * as library from ${JSON.stringify(library)}\ndocument.title = Object.values(library).join()\n`)
   const outDir = join(dir, 'dist')
   switch (bundler) {
     case 'vite': {
