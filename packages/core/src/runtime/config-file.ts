@@ -97,7 +97,7 @@ export function writeConfig(host: ServerHost, data: ConfigData, exclusive?: bool
 }
 
 export function newClientId(host: ServerHost): string {
-  return host.crypto.randomUUID()
+  return host.randomUUID()
 }
 
 /**

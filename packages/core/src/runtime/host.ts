@@ -2,7 +2,6 @@
 // No static import of node: modules, so that a browser bundle containing the tracker still builds.
 import type * as Fs from 'node:fs'
 import type * as Path from 'node:path'
-import type * as Crypto from 'node:crypto'
 
 export interface ServerHost {
   kind: 'node' | 'bun' | 'deno'
@@ -10,7 +9,8 @@ export interface ServerHost {
   env: Record<string, string | undefined>
   fs: typeof Fs
   path: typeof Path
-  crypto: typeof Crypto
+  /** A random UUID v4, for the client id. */
+  randomUUID: () => string
   /** Loads another builtin when it is needed (net, tls, dns: only for sending, and only those the request needs). */
   builtin: (name: string) => Promise<any>
   process: NodeJS.Process
@@ -46,12 +46,16 @@ export async function detectHost(): Promise<Host | undefined> {
   const proc = globalThis.process
   const versions = proc && proc.versions
   if (versions && versions.node && typeof proc.on === 'function') {
-    if (!denoGranted('env', 'read', 'net') || 'WorkerGlobalScope' in globalThis) return
-    const [fs, path, crypto, threads] = await Promise.all(['fs', 'path', 'crypto', 'worker_threads'].map(loadBuiltin))
     // A worker has globals of its own, so it would count the package again: its process is counted by the main thread.
-    if (!threads.isMainThread) return
+    // Node, Bun and Deno mark process.chdir disabled in a worker thread: asking worker_threads would load 2 ms of module.
+    if (!denoGranted('env', 'read', 'net') || 'WorkerGlobalScope' in globalThis || (proc.chdir as { disabled?: boolean }).disabled) return
+    const [fs, path] = await Promise.all(['fs', 'path'].map(loadBuiltin))
+    // Loading crypto takes 3 ms, and only a machine's first run needs it: loaded then, where it can be loaded at once.
+    const withGetBuiltin = proc as { getBuiltinModule?: (id: string) => any }
+    const crypto = withGetBuiltin.getBuiltinModule ? undefined : await loadBuiltin('crypto')
+    const randomUUID = () => (crypto ?? withGetBuiltin.getBuiltinModule!('node:crypto')).randomUUID()
     const kind = versions.bun ? 'bun' : versions.deno ? 'deno' : 'node'
-    return { kind, version: versions[kind]!, env: proc.env, fs, path, crypto, builtin: loadBuiltin, process: proc }
+    return { kind, version: versions[kind]!, env: proc.env, fs, path, randomUUID, builtin: loadBuiltin, process: proc }
   }
   if (typeof document === 'object') {
     const match = /(Firefox|Edg|Chrome|Safari)\/(\d+)/.exec(navigator.userAgent)
