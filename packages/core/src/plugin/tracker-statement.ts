@@ -1,6 +1,7 @@
 // The statement written into every entry chunk: the minified tracker and the resolved constants.
+import { stateKey } from '../runtime/shared-state.js'
 import type { InjectedConfig } from '../runtime/types.js'
-import { trackerCode } from './tracker-code.generated.js'
+import { trackerBody } from './tracker-code.generated.js'
 
 /** JSON that is also safe anywhere in JS or inside an HTML <script>. */
 export function safeLiteral(value: unknown): string {
@@ -18,9 +19,12 @@ const DENO_ENV_GRANTED = '/*#__PURE__*/(()=>{try{return typeof Deno!="object"||D
  * One statement, guarded so that: a consumer's production build removes it whole (its bundler replaces
  * NODE_ENV with "production", which also means a Node program run with NODE_ENV=production is not
  * counted); Deno is asked nothing it has not granted; nothing ever throws.
+ * The tracker is a function that only the first copy in a process calls: every later copy hands its
+ * import to the tracker the first one registered. Not wrapped in parentheses, so that V8 compiles it
+ * only when it is called.
  */
 export function trackerStatement(config: InjectedConfig): string {
-  // A function replacer: a "$&" in a package name must stay text.
-  const tracker = trackerCode[config.apiSecret ? 'measurementProtocol' : 'gtag'].replace('__POPYLAR_CONFIG__', () => safeLiteral(config))
-  return `try{if(${DENO_ENV_GRANTED}&&"production"!==process.env.NODE_ENV){${tracker}}}catch(e){}`
+  const protocol = config.apiSecret ? 'mp' : 'gtag'
+  const registered = `(s=globalThis[Symbol.for(${safeLiteral(stateKey(protocol))})])&&s.trackImport`
+  return `try{if(${DENO_ENV_GRANTED}&&"production"!==process.env.NODE_ENV){let s;(${registered}||function(){${trackerBody[protocol]}}())(${safeLiteral(config)})}}catch(e){}`
 }

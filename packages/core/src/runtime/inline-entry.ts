@@ -1,6 +1,9 @@
-// Entry of the text the plugin inlines: __POPYLAR_CONFIG__ is replaced by the resolved options.
+// Entry of the text the plugin inlines. scripts/build-tracker.ts turns it into the body of a function
+// that registers this copy's import tracker in the process, unless an earlier copy did, and returns the
+// one registered. The statement around it (plugin/tracker-statement.ts) calls that function only when
+// nothing is registered yet, so every later copy costs the parse of its text and one call.
+import { CARRIED_PROTOCOL } from './protocol.js'
+import { sharedState } from './shared-state.js'
 import { trackImport } from './track-import.js'
-import type { InjectedConfig } from './types.js'
 
-declare const __POPYLAR_CONFIG__: InjectedConfig
-trackImport(__POPYLAR_CONFIG__)
+export default (sharedState(CARRIED_PROTOCOL).trackImport ??= trackImport)

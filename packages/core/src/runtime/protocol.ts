@@ -1,4 +1,5 @@
 // The two wire formats GA4 accepts: gtag (/g/collect, no secret) and the Measurement Protocol (/mp/collect).
+import type { CarriedProtocol } from './shared-state.js'
 import type { AnalyticsEvent, Destination } from './types.js'
 
 export interface CollectRequest {
@@ -25,7 +26,7 @@ export function collectUrl(destination: Destination, path: string): URL {
 declare const __POPYLAR_MP__: boolean | undefined
 
 /** The protocol this copy of the tracker carries: one of them when inlined, either (by apiSecret) in trackEvent. */
-export const CARRIED_PROTOCOL: 'mp' | 'gtag' | 'any' = typeof __POPYLAR_MP__ === 'boolean' ? (__POPYLAR_MP__ ? 'mp' : 'gtag') : 'any'
+export const CARRIED_PROTOCOL: CarriedProtocol = typeof __POPYLAR_MP__ === 'boolean' ? (__POPYLAR_MP__ ? 'mp' : 'gtag') : 'any'
 
 /** One request for up to 25 events of one destination and client. */
 export function buildRequest(destination: Destination, clientId: string, sessionId: number, events: TimedEvent[]): CollectRequest {

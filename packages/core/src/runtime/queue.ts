@@ -8,23 +8,12 @@ import { detectHost, runtimeParams, type Host, type ServerHost } from './host.js
 import { showNoticeOnce } from './notice.js'
 import { buildRequest, CARRIED_PROTOCOL, type CollectRequest } from './protocol.js'
 import { sendFromServer } from './send-server.js'
+import { sharedState } from './shared-state.js'
 import type { QueuedEvent } from './types.js'
-
-interface SharedState {
-  /** Keys of the packages already counted in this process. */
-  seen: Record<string, 1>
-  queue: QueuedEvent[]
-  sessionId: number
-}
-
-// Symbol.for: every copy of the tracker in the process (ESM and CJS builds, several libraries) shares it.
-// Copies that carry only one protocol share a queue with their own kind alone, so each event goes by its own protocol.
-const STATE = Symbol.for('popylar.v1.' + CARRIED_PROTOCOL)
 
 /** Queues an event; with onceKey, only the first event with that key in this process is kept. */
 export function enqueue(item: QueuedEvent, onceKey?: string): void {
-  const global = globalThis as { [STATE]?: SharedState }
-  const state = (global[STATE] ??= { seen: {}, queue: [], sessionId: Math.floor(Date.now() / 1000) })
+  const state = sharedState(CARRIED_PROTOCOL)
   if (onceKey && state.seen[onceKey]) return item.settle?.(false)
   if (onceKey) state.seen[onceKey] = 1
   // The first event schedules the flush: after the importing module has finished, so the import costs nothing.
