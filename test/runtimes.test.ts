@@ -124,10 +124,12 @@ for (const [name] of installing) {
     }
 
     // Node has worker_threads; Bun and Deno have the Web's Worker. A worker has globals of its own.
+    // Each worker lives on a while after its import, so that an event it wrongly sent would arrive.
+    const workerLives = `await new Promise((resolve) => setTimeout(resolve, 300))`
     const workerFiles = (): Record<string, string> =>
       name.startsWith('node')
-        ? { 'worker.mjs': `import { parentPort } from 'node:worker_threads'\nconst library = await import(${url})\nparentPort.postMessage(library.greet('Ada'))\n` }
-        : { 'worker.mjs': `const library = await import(${url})\npostMessage(library.greet('Ada'))\n` }
+        ? { 'worker.mjs': `import { parentPort } from 'node:worker_threads'\nconst library = await import(${url})\n${workerLives}\nparentPort.postMessage(library.greet('Ada'))\n` }
+        : { 'worker.mjs': `const library = await import(${url})\n${workerLives}\npostMessage(library.greet('Ada'))\n` }
     const startWorkers = name.startsWith('node')
       ? `import { Worker } from 'node:worker_threads'\nconst start = () => { const worker = new Worker(new URL('./worker.mjs', import.meta.url)); return new Promise((resolve) => worker.once('message', resolve)) }`
       : `const start = () => { const worker = new Worker(new URL('./worker.mjs', import.meta.url).href, { type: 'module' }); return new Promise((resolve) => { worker.onmessage = (event) => { worker.terminate(); resolve(event.data) } }) }`

@@ -41,14 +41,22 @@ export function denoGranted(...names: string[]): boolean {
   }
 }
 
+/**
+ * A worker has globals of its own, so it would count the package again: its process is counted by the main thread.
+ * Deno's workers are the Web's; Bun says so itself; a Node (or Bun, or Deno) worker thread has process.chdir
+ * disabled, which is cheaper to ask than worker_threads (2 ms to load).
+ */
+function inWorker(proc: NodeJS.Process): boolean {
+  const bun = (globalThis as { Bun?: { isMainThread?: boolean } }).Bun
+  return 'WorkerGlobalScope' in globalThis || bun?.isMainThread === false || !!(proc.chdir as { disabled?: boolean }).disabled
+}
+
 /** The host, or undefined where the tracker must stay silent (workers, edge runtimes, denied permissions). */
 export async function detectHost(): Promise<Host | undefined> {
   const proc = globalThis.process
   const versions = proc && proc.versions
   if (versions && versions.node && typeof proc.on === 'function') {
-    // A worker has globals of its own, so it would count the package again: its process is counted by the main thread.
-    // Node, Bun and Deno mark process.chdir disabled in a worker thread: asking worker_threads would load 2 ms of module.
-    if (!denoGranted('env', 'read', 'net') || 'WorkerGlobalScope' in globalThis || (proc.chdir as { disabled?: boolean }).disabled) return
+    if (!denoGranted('env', 'read', 'net') || inWorker(proc)) return
     const [fs, path] = await Promise.all(['fs', 'path'].map(loadBuiltin))
     // Loading crypto takes 3 ms, and only a machine's first run needs it: loaded then, where it can be loaded at once.
     const withGetBuiltin = proc as { getBuiltinModule?: (id: string) => any }
