@@ -11,7 +11,7 @@ import { compare, summarise, type Comparison, type Summary } from './stats.js'
 const BUDGET_PER_BUNDLER_MS = 120_000
 /** Above this for 14 builds, a bundler gets the minimum of 5 runs each. */
 const SLOW_BUNDLER_MS = 120_000
-/** The plugin's real cost is near 1% and a build's run-to-run spread near 5%: fast bundlers get many runs. */
+/** A build's run-to-run spread (5 to 15%) is larger than the plugin's cost (a few percent of a fast build): fast bundlers get many runs. */
 const MAX_RUNS = 40
 
 export interface BuildOverheadResult {

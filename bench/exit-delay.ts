@@ -1,6 +1,6 @@
 // Exit delay and delivery: a program that only imports the library, run as a whole process,
 // instrumented against plain, alternating, in each network state.
-import { readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freshHome, run, type Home, type RunResult } from '../test/support/run.js'
 import { clientIdOf, countDelivery, eventsByClient, type DeliveryCount } from './delivery.js'
@@ -21,8 +21,6 @@ export interface ExitDelayResult {
   delivery?: DeliveryCount
   /** Instrumented runs that printed something or exited with another code than the plain build. */
   misbehaved: number
-  /** Instrumented runs that left an outbox file for the next run. */
-  leftOutbox: number
 }
 
 /** A program that does nothing but import the library. */
@@ -62,22 +60,13 @@ function runIn(state: OpenState, file: string, home: Home): Promise<RunResult> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-function outboxFiles(home: Home): number {
-  try {
-    return readdirSync(join(home.configHome, 'popylar')).filter((name) => name.startsWith('outbox-')).length
-  } catch {
-    return 0
-  }
-}
-
 async function measureState(state: NetworkState, programs: ExitPrograms, runs: number, namespace: Namespace | { unavailable: string } | undefined): Promise<ExitDelayResult> {
   if (state.needsNamespace && (!namespace || 'unavailable' in namespace)) {
-    return { state, notMeasured: namespace && 'unavailable' in namespace ? namespace.unavailable : 'no network namespace', misbehaved: 0, leftOutbox: 0 }
+    return { state, notMeasured: namespace && 'unavailable' in namespace ? namespace.unavailable : 'no network namespace', misbehaved: 0 }
   }
   const open = await state.open(namespace && !('unavailable' in namespace) ? namespace : undefined)
   const homes: Home[] = []
   let misbehaved = 0
-  let leftOutbox = 0
   const trackedHomes: Home[] = []
   try {
     const timed = async (file: string, tracked: boolean): Promise<number> => {
@@ -88,10 +77,7 @@ async function measureState(state: NetworkState, programs: ExitPrograms, runs: n
         if (tracked) misbehaved++
         else throw new Error(`the plain program failed (${result.code}): ${result.stderr}`)
       }
-      if (tracked) {
-        trackedHomes.push(home)
-        if (outboxFiles(home)) leftOutbox++
-      }
+      if (tracked) trackedHomes.push(home)
       return result.ms
     }
     const trackedProgram = await programs.tracked(open.endpoint)
@@ -100,12 +86,12 @@ async function measureState(state: NetworkState, programs: ExitPrograms, runs: n
     if (open.collector) {
       await sleep(open.settleMs)
       const before = eventsByClient(open.collector, EXIT_LIBRARY)
-      // The next run in the same home, importing another instrumented library, carries the outbox.
+      // The next run in the same home, importing another instrumented library, carries whatever the first left for it.
       for (const home of trackedHomes) await runIn(open, programs.carrier, home)
       await sleep(open.settleMs)
       delivery = countDelivery(trackedHomes.map((home) => clientIdOf(home.configFile)), before, eventsByClient(open.collector, EXIT_LIBRARY))
     }
-    return { state, wall: compare(a, b), delivery, misbehaved, leftOutbox }
+    return { state, wall: compare(a, b), delivery, misbehaved }
   } finally {
     await open.close()
     for (const home of homes) rmSync(home.dir, { recursive: true, force: true })

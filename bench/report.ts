@@ -138,8 +138,8 @@ function exitDelayRows(results: ExitDelayResult[] | Error | undefined): Row[] {
     const figure = `exit delay: ${r.state.label}`
     if (!r.wall) return { figure, measured: 'not measured', goal, status: 'not measured', detail: r.notMeasured ?? '' }
     const added = r.wall.difference
-    const notes = [r.misbehaved ? `${r.misbehaved} instrumented runs printed something or failed` : '', r.leftOutbox ? `${r.leftOutbox} runs left their event in the outbox` : ''].filter(Boolean)
-    return { figure, measured: signed(added, `${ms(added)} ms`), goal, status: check(added <= GOALS.exitDelayMs && !r.misbehaved), detail: versus(r.wall) + (notes.length ? '; ' + notes.join('; ') : '') }
+    const note = r.misbehaved ? `; ${r.misbehaved} instrumented runs printed something or failed` : ''
+    return { figure, measured: signed(added, `${ms(added)} ms`), goal, status: check(added <= GOALS.exitDelayMs && !r.misbehaved), detail: versus(r.wall) + note }
   })
 }
 

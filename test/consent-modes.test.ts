@@ -6,35 +6,29 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { startCollector, type Collector, type ReceivedRequest } from './collector/collector.js'
-import type { PopylarOptions } from '@popylar/core/plugin'
-import { tinyLibrary } from './support/library.js'
+import { loopbackLibraries } from './support/library.js'
 import { newMachine, type Machine } from './support/machine.js'
 import { writeConfigFile } from './support/temp-home.js'
-
-/** Compiled in as a second fence: even a run without POPYLAR_ENDPOINT would stay on loopback (port 9: discard). */
-const LOOPBACK = 'http://127.0.0.1:9'
 
 let collector: Collector
 let askFirst: string
 let alsoAsksFirst: string
 let alpha: string
 let beta: string
-const removals: Array<() => void> = []
-const cleanup = (remove: () => void) => void removals.push(remove)
+const libraries = loopbackLibraries()
 
 before(async () => {
   collector = await startCollector()
-  const build = (name: string, plugin: PopylarOptions) => tinyLibrary(cleanup, { name, plugin: { endpoint: LOOPBACK, ...plugin } }).then((lib) => lib.esm)
   ;[askFirst, alsoAsksFirst, alpha, beta] = await Promise.all([
-    build('ask-first', { consent: 'opt-in' }),
-    build('also-asks-first', { consent: 'opt-in' }),
-    build('alpha-lib', {}),
-    build('beta-lib', {}),
+    libraries.build('ask-first', { consent: 'opt-in' }),
+    libraries.build('also-asks-first', { consent: 'opt-in' }),
+    libraries.build('alpha-lib'),
+    libraries.build('beta-lib'),
   ])
 })
 after(async () => {
   await collector.close()
-  for (const remove of removals) remove()
+  libraries.remove()
 })
 
 function sentPackages(requests: ReceivedRequest[]): string[] {

@@ -4,32 +4,28 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { after, before, test } from 'node:test'
 import { startCollector, type Collector } from './collector/collector.js'
-import { tinyLibrary } from './support/library.js'
+import { loopbackLibraries } from './support/library.js'
 import { newMachine, type Machine } from './support/machine.js'
 import { requestsAfterExit } from './support/requests-after-exit.js'
-
-/** Compiled in as a second fence: even a run without POPYLAR_ENDPOINT would stay on loopback (port 9: discard). */
-const LOOPBACK = 'http://127.0.0.1:9'
 
 let collector: Collector
 let chatty: string
 let quiet: string
 let second: string
 
-const removals: Array<() => void> = []
-const cleanup = (remove: () => void) => void removals.push(remove)
+const libraries = loopbackLibraries()
 
 before(async () => {
   collector = await startCollector()
   ;[chatty, quiet, second] = await Promise.all([
-    tinyLibrary(cleanup, { name: 'chatty-lib', plugin: { endpoint: LOOPBACK } }).then((lib) => lib.esm),
-    tinyLibrary(cleanup, { name: 'quiet-lib', plugin: { endpoint: LOOPBACK, notice: false } }).then((lib) => lib.esm),
-    tinyLibrary(cleanup, { name: 'second-lib', plugin: { endpoint: LOOPBACK } }).then((lib) => lib.esm),
+    libraries.build('chatty-lib'),
+    libraries.build('quiet-lib', { notice: false }),
+    libraries.build('second-lib'),
   ])
 })
 after(async () => {
   await collector.close()
-  for (const remove of removals) remove()
+  libraries.remove()
 })
 
 function noticeLines(screen: string): string[] {

@@ -7,13 +7,11 @@ import { hostname, userInfo } from 'node:os'
 import { dirname, join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { startCollector, type Collector, type ReceivedRequest } from './collector/collector.js'
-import type { PopylarOptions } from '@popylar/core/plugin'
-import { tinyLibrary } from './support/library.js'
+import { loopbackLibraries } from './support/library.js'
 import { newMachine, type Machine } from './support/machine.js'
 import { codeNames, markdownSections, section, type Section } from './support/markdown.js'
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
-const LOOPBACK = 'http://127.0.0.1:9'
 /** Params the test library's author set, with a text and a number value: they stand for "the author's params". */
 const AUTHOR_PARAMS = { docs_plan: 'free', docs_seats: 3 }
 
@@ -27,17 +25,15 @@ let collector: Collector
 let gtagLib: string
 let mpLib: string
 let paramsLib: string
-const removals: Array<() => void> = []
-const cleanup = (remove: () => void) => void removals.push(remove)
+const libraries = loopbackLibraries()
 
 before(async () => {
   collector = await startCollector()
-  const build = (name: string, plugin: PopylarOptions) => tinyLibrary(cleanup, { name, plugin: { endpoint: LOOPBACK, ...plugin } }).then((lib) => lib.esm)
-  ;[gtagLib, mpLib, paramsLib] = await Promise.all([build('gtag-lib', {}), build('mp-lib', { apiSecret: 'test-secret' }), build('params-lib', { params: AUTHOR_PARAMS })])
+  ;[gtagLib, mpLib, paramsLib] = await Promise.all([libraries.build('gtag-lib'), libraries.build('mp-lib', { apiSecret: 'test-secret' }), libraries.build('params-lib', { params: AUTHOR_PARAMS })])
 })
 after(async () => {
   await collector.close()
-  for (const remove of removals) remove()
+  libraries.remove()
 })
 
 /** A gtag body line's field names, with ep.x and epn.x written as the doc writes them. */

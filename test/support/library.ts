@@ -48,3 +48,18 @@ export async function tinyLibraryPair(cleanup: Cleanup, spec: Omit<TinyLibrarySp
   const [tracked, plain] = await Promise.all([tinyLibrary(cleanup, spec), tinyLibrary(cleanup, { ...spec, plugin: false })])
   return { tracked, plain }
 }
+
+/** Compiled in as a second fence: even a run without POPYLAR_ENDPOINT would stay on loopback (port 9: discard). */
+export const LOOPBACK_ENDPOINT = 'http://127.0.0.1:9'
+
+/**
+ * Tiny libraries for a whole test file: build() them in before(), remove() them in after() (a cleanup
+ * registered with after() inside before() would run too early). build() gives the ESM file.
+ */
+export function loopbackLibraries(): { build(name: string, plugin?: PopylarOptions): Promise<string>; remove(): void } {
+  const removals: Array<() => void> = []
+  return {
+    build: (name, plugin = {}) => tinyLibrary((remove) => void removals.push(remove), { name, plugin: { endpoint: LOOPBACK_ENDPOINT, ...plugin } }).then((lib) => lib.esm),
+    remove: () => removals.splice(0).forEach((remove) => remove()),
+  }
+}

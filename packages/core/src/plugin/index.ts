@@ -36,13 +36,16 @@ export function appendBeforeSourceMapComment(code: string, statement: string): s
   return `${body}${body.endsWith('\n') ? '' : '\n'}${statement}\n${code.slice(cut)}`
 }
 
+/** The author's own footer text, if any, then the statement. */
+const afterTheirs = (theirs: unknown, statement: string) => (typeof theirs === 'string' && theirs ? `${theirs}\n${statement}` : statement)
+
 /** The author's own postFooter (string or function), followed by the statement on entry chunks. */
 function withStatement(authorFooter: unknown, statement: string) {
   return async (chunk: { isEntry: boolean }): Promise<string> => {
     const theirs = typeof authorFooter === 'function' ? await authorFooter(chunk) : typeof authorFooter === 'string' ? authorFooter : ''
     if (!chunk.isEntry) return theirs
     hookStats.injections++
-    return theirs ? `${theirs}\n${statement}` : statement
+    return afterTheirs(theirs, statement)
   }
 }
 
@@ -74,7 +77,7 @@ export const popylarFactory: UnpluginFactory<PluginInput, true> = (input) => {
     // is harmless: one event per package per process.
     if (entryCount === 1 && typeof theirs !== 'function') {
       hookStats.injections++
-      return { ...outputOptions, postFooter: typeof theirs === 'string' && theirs ? `${theirs}\n${code}` : code }
+      return { ...outputOptions, postFooter: afterTheirs(theirs, code) }
     }
     return { ...outputOptions, postFooter: withStatement(theirs, code) } as typeof outputOptions
   }

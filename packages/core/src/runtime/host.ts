@@ -25,11 +25,15 @@ export type Host = ServerHost | BrowserHost
 
 declare const Deno: { permissions: { querySync(p: { name: string }): { state: string } } } | undefined
 
+/** A builtin at once, where the runtime has process.getBuiltinModule (Node 20.16+ and 22.3+, Bun, Deno); else undefined. */
+function builtinAtOnce(name: string): any {
+  return (globalThis.process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.('node:' + name)
+}
+
 /** Loads a builtin without an import statement a bundler could see. */
 function loadBuiltin(name: string): Promise<any> {
-  const proc = globalThis.process as NodeJS.Process & { getBuiltinModule?: (id: string) => unknown }
-  // Node < 20.16 has no getBuiltinModule: a dynamic import hidden in a string, which no bundler rewrites.
-  return Promise.resolve(proc.getBuiltinModule ? proc.getBuiltinModule('node:' + name) : new Function('s', 'return import(s)')('node:' + name))
+  // Older Node: a dynamic import hidden in a string, which no bundler rewrites.
+  return Promise.resolve(builtinAtOnce(name) ?? new Function('s', 'return import(s)')('node:' + name))
 }
 
 /** Deno prompts or throws on a missing permission: check first, and go on only when it is already granted. */
@@ -59,9 +63,8 @@ export async function detectHost(): Promise<Host | undefined> {
     if (!denoGranted('env', 'read', 'net') || inWorker(proc)) return
     const [fs, path] = await Promise.all(['fs', 'path'].map(loadBuiltin))
     // Loading crypto takes 3 ms, and only a machine's first run needs it: loaded then, where it can be loaded at once.
-    const withGetBuiltin = proc as { getBuiltinModule?: (id: string) => any }
-    const crypto = withGetBuiltin.getBuiltinModule ? undefined : await loadBuiltin('crypto')
-    const randomUUID = () => (crypto ?? withGetBuiltin.getBuiltinModule!('node:crypto')).randomUUID()
+    const crypto = 'getBuiltinModule' in proc ? undefined : await loadBuiltin('crypto')
+    const randomUUID = () => (crypto ?? builtinAtOnce('crypto')).randomUUID()
     const kind = versions.bun ? 'bun' : versions.deno ? 'deno' : 'node'
     return { kind, version: versions[kind]!, env: proc.env, fs, path, randomUUID, builtin: loadBuiltin, process: proc }
   }
