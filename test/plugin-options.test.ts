@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import popylarEsbuild from '@popylar/core/esbuild'
 import popylarRollup from '@popylar/core/rollup'
+import { PopylarOptionError } from '@popylar/core/plugin'
 import { BUNDLERS, buildLibrary } from './support/bundlers.js'
 import { buildWithConfig } from './support/config-builds.js'
 import { throwawayLibrary } from './support/throwaway-library.js'
@@ -63,6 +64,7 @@ for (const bad of BAD_CASES) {
         () => popylar(...bad.args),
         (error: Error) => {
           assert.equal(error.name, 'PopylarOptionError')
+          assert.ok(error instanceof PopylarOptionError, 'the class exported by @popylar/core/plugin, though each bundler entry is a file of its own')
           assert.match(error.message, /^\[popylar\] /)
           assertMentions(error.message, bad.mentions)
           return true

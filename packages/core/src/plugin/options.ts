@@ -29,6 +29,10 @@ const KNOWN_OPTIONS = ['apiSecret', 'endpoint', 'event', 'params', 'packageName'
 
 export class PopylarOptionError extends Error {
   override name = 'PopylarOptionError'
+  /** Each bundler's entry file carries its own copy of this class: instanceof holds across them. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && value.name === 'PopylarOptionError'
+  }
 }
 
 function fail(message: string): never {
