@@ -1,5 +1,5 @@
 // Package names, versions and param values are compiled into the library as code. Whatever they hold
-// (quotes, `${`, </script>, line separators, replacement patterns like $&), the build succeeds, running
+// (quotes, `${`, </script>, line separators, replacement patterns like $&, filename placeholders like [name]), the build succeeds, running
 // the library executes none of it, and the exact string arrives at the collector.
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
@@ -31,6 +31,7 @@ const HOSTILE: string[] = [
   `\\u0022+${PAYLOAD_EXIT}+\\u0022`,
   'nul\u0000byte\ttab\vvt\fff\bbs',
   '__POPYLAR_CONFIG__',
+  '[name] [id] [hash:8] [contenthash] [\\name\\] [file]',
   'a&b=c+d%20e%0Af?g#h',
   'emoji 🎉 ünïcödé 中文 \u00a0nbsp',
   '\\',
@@ -40,7 +41,7 @@ const HOSTILE: string[] = [
 ]
 
 /** Pieces that break code, HTML, comments, URL encoding and String.replace patterns. */
-const PIECES = ['"', "'", '`', '${', '}', '</script>', '<!--', '-->', '*/', '/*', '\\', '\n', '\r', '\u2028', '\u2029', '$&', "$'", '$`', '$$', '\u0000', ' ', '+', '&', '=', '%', '%0A', '?', '#', ';', PAYLOAD_EXIT, '__proto__', 'é', '🎉', '中']
+const PIECES = ['"', "'", '`', '${', '}', '[name]', '[hash:8]', '</script>', '<!--', '-->', '*/', '/*', '\\', '\n', '\r', '\u2028', '\u2029', '$&', "$'", '$`', '$$', '\u0000', ' ', '+', '&', '=', '%', '%0A', '?', '#', ';', PAYLOAD_EXIT, '__proto__', 'é', '🎉', '中']
 
 /** Distinct strings of 1 to 100 UTF-16 units (GA4's value limit): pieces and random characters, never a lone surrogate. */
 function randomStrings(seed: number, count: number): string[] {

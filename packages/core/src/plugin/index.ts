@@ -94,21 +94,32 @@ export const popylarFactory: UnpluginFactory<PluginInput, true> = (input) => {
     },
   }
 
-  // webpack and rspack: the entry points' files, once minified, before source maps are written.
-  const webpackLike = (compiler: import('webpack').Compiler | import('@rspack/core').Compiler) => {
+  // webpack: the entry points' files, once minified, before source maps are written.
+  const webpack = (compiler: import('webpack').Compiler) => {
     const { webpack } = compiler
-    compiler.hooks.thisCompilation.tap('popylar', (compilation: any) => {
+    compiler.hooks.thisCompilation.tap('popylar', (compilation) => {
       compilation.hooks.processAssets.tap({ name: 'popylar', stage: webpack.Compilation.PROCESS_ASSETS_STAGE_OPTIMIZE_SIZE + 1 }, () => {
         const code = tracker(compiler.context)
         for (const entrypoint of compilation.entrypoints.values()) {
           for (const file of entrypoint.getEntrypointChunk().files) {
             if (!JS_FILE.test(file)) continue
             hookStats.injections++
-            compilation.updateAsset(file, (source: any) => new webpack.sources.ConcatSource(source, '\n', code, '\n'))
+            compilation.updateAsset(file, (source) => new webpack.sources.ConcatSource(source, '\n', code, '\n'))
           }
         }
       })
     })
+  }
+
+  // rspack: the same place, by rspack's own BannerPlugin. The chunk's code stays in Rust: updateAsset from
+  // JavaScript would carry it over and back (8 ms on 2,000 modules). The function is called once per entry chunk.
+  const rspack = (compiler: import('@rspack/core').Compiler) => {
+    const { BannerPlugin, Compilation } = compiler.webpack
+    const footer = () => {
+      hookStats.injections++
+      return tracker(compiler.context)
+    }
+    new BannerPlugin({ banner: footer, raw: true, footer: true, entryOnly: true, test: JS_FILE, stage: Compilation.PROCESS_ASSETS_STAGE_OPTIMIZE_SIZE + 1 }).apply(compiler)
   }
 
   const main: UnpluginOptions = {
@@ -130,8 +141,8 @@ export const popylarFactory: UnpluginFactory<PluginInput, true> = (input) => {
         }
       },
     },
-    webpack: webpackLike,
-    rspack: webpackLike,
+    webpack,
+    rspack,
     esbuild: {
       // esbuild writes its footer verbatim at the end of every output file.
       config(buildOptions) {

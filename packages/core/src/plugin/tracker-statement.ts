@@ -3,9 +3,14 @@ import { stateKey } from '../runtime/shared-state.js'
 import type { InjectedConfig } from '../runtime/types.js'
 import { trackerBody } from './tracker-code.generated.js'
 
-/** JSON that is also safe anywhere in JS or inside an HTML <script>. */
+/**
+ * JSON that is also safe anywhere in JS or inside an HTML <script>, and that holds no "[": webpack's and
+ * rspack's BannerPlugin would fill in a filename placeholder such as [name] in an author's param value.
+ * Escapes go inside strings only, where they are valid; JSON has "<", ">" and U+2028/9 nowhere else.
+ */
 export function safeLiteral(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'))
+  const escape = (c: string) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')
+  return JSON.stringify(value).replace(/"(?:[^"\\]|\\.)*"/g, (string) => string.replace(/[<>[\u2028\u2029]/g, escape))
 }
 
 /**
