@@ -114,6 +114,16 @@ for (const bundler of BUNDLERS) {
   })
 }
 
+test("the package.json nearest the library's entry is reported, wherever the build runs from", async (t) => {
+  const collector = await collectorFor(t)
+  const library = throwawayLibrary(t, LIBRARY_SOURCE, { packageJson: { name: 'nearest-the-entry', version: '3.1.4', type: 'module' } })
+  assert.notEqual(process.cwd(), library.dir, 'precondition: this process runs elsewhere, under a package.json of its own')
+  for (const bundler of BUNDLERS) {
+    const event = await singleImportEvent(collector, await buildLibrary(bundler, { dir: library.dir }))
+    assert.deepEqual([event.params.package_name, event.params.package_version], ['nearest-the-entry', '3.1.4'], bundler)
+  }
+})
+
 test('packageName and packageVersion override package.json', async (t) => {
   const collector = await collectorFor(t)
   const library = throwawayLibrary(t, LIBRARY_SOURCE, { packageJson: { name: 'from-package-json', version: '1.0.0', type: 'module' } })

@@ -67,6 +67,11 @@ for (const bundler of ['rollup', 'rolldown'] as const) {
   test(`${bundler}: with @rollup/plugin-multi-entry placed before popylar, the combined entry still gets the tracker`, async (t) => {
     const collector = await collectorFor(t)
     const library = throwawayLibrary(t, { 'src/a.js': 'export const a = 1\n', 'src/b.js': 'export const b = 2\n' })
+    // The entries reach popylar as one virtual id: the package.json is then the working directory's, as when
+    // the author runs `rollup -c` in the library's folder.
+    const previous = process.cwd()
+    process.chdir(library.dir)
+    t.after(() => process.chdir(previous))
     const bundle = await buildLibrary(bundler, {
       dir: library.dir,
       plugins: [multiEntry()],

@@ -76,13 +76,10 @@ export async function buildLibrary(bundler: Bundler, request: BuildRequest): Pro
       output: { file, format: format === 'esm' ? 'es' : 'cjs', sourcemap: request.sourcemap },
     }
     request.configure?.(config)
-    await inFolder(request.dir, async () => {
-      // Created here: the plugin takes the working directory it is created in as the library's root.
-      config.plugins.push(popylarRollup(id(), request.options))
-      const bundle = await rollup(config)
-      await bundle.write(config.output)
-      await bundle.close()
-    })
+    config.plugins.push(popylarRollup(id(), request.options))
+    const bundle = await rollup(config)
+    await bundle.write(config.output)
+    await bundle.close()
   }
 
   async function buildRolldown() {
@@ -95,13 +92,10 @@ export async function buildLibrary(bundler: Bundler, request: BuildRequest): Pro
       output: { file, format: format === 'esm' ? 'es' : 'cjs', sourcemap: request.sourcemap },
     }
     request.configure?.(config)
-    await inFolder(request.dir, async () => {
-      // Created here: the plugin takes the working directory it is created in as the library's root.
-      config.plugins.push(popylarRolldown(id(), request.options))
-      const bundle = await rolldown(config)
-      await bundle.write(config.output)
-      await bundle.close()
-    })
+    config.plugins.push(popylarRolldown(id(), request.options))
+    const bundle = await rolldown(config)
+    await bundle.write(config.output)
+    await bundle.close()
   }
 
   async function buildVite() {
@@ -147,20 +141,6 @@ export async function buildLibrary(bundler: Bundler, request: BuildRequest): Pro
   async function buildRspack() {
     const { rspack } = await import('@rspack/core')
     await runCompiler(rspack(webpackConfig(popylarRspack(id(), request.options)) as never))
-  }
-}
-
-/**
- * Rollup and rolldown read the library's package.json from the working directory, as when the
- * author runs `rollup -c` in the library's folder. Tests in one file run one at a time, so this is safe.
- */
-async function inFolder<T>(dir: string, work: () => Promise<T>): Promise<T> {
-  const previous = process.cwd()
-  process.chdir(dir)
-  try {
-    return await work()
-  } finally {
-    process.chdir(previous)
   }
 }
 

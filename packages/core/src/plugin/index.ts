@@ -58,13 +58,17 @@ export const popylarFactory: UnpluginFactory<PluginInput, true> = (input) => {
   /** Resolves the options once, against the package.json nearest to the library's first entry (or root). */
   const tracker = (near: string) => (statement ??= trackerStatement((config ??= resolveConfig(measurementId, options, near))))
 
-  // Rollup, Vite and rolldown: the finished entry chunks, after every plugin and minifier.
+  // Rollup, Vite and rolldown: the finished entry chunks, after every plugin and minifier. The input
+  // options come first of all hooks (rolldown asks for the output options before buildStart).
   let root = process.cwd()
   let entryCount = 0
-  const buildStart: RollupPlugin['buildStart'] = (inputOptions) => {
-    const entries = entryPaths(root, inputOptions.input)
+  const readInput: RollupPlugin['options'] = (input) => {
+    // rolldown resolves entries against its cwd option; Rollup, against the process's.
+    root = (input as { cwd?: string }).cwd ?? root
+    const entries = entryPaths(root, input.input)
     entryCount = entries.length
     tracker(entries[0] ? dirname(entries[0]) : root)
+    return null
   }
   // rolldown (and Vite on rolldown) appends a postFooter itself, after minification: the chunk's code
   // never crosses into JavaScript and back, which costs a 2,000-module build several milliseconds.
@@ -124,10 +128,10 @@ export const popylarFactory: UnpluginFactory<PluginInput, true> = (input) => {
 
   const main: UnpluginOptions = {
     name: 'popylar',
-    rollup: { buildStart, generateBundle },
-    rolldown: { buildStart, outputOptions } as never,
+    rollup: { options: readInput, generateBundle },
+    rolldown: { options: readInput, outputOptions } as never,
     vite: {
-      ...({ buildStart, outputOptions, generateBundle } as unknown as Partial<VitePlugin>),
+      ...({ options: readInput, outputOptions, generateBundle } as unknown as Partial<VitePlugin>),
       // The dev server writes no bundle: devServerPlugin serves the tracker there.
       apply: 'build',
       configResolved(viteConfig) {
