@@ -40,6 +40,18 @@ export function compare(a: number[], b: number[]): Comparison {
 }
 
 /**
+ * B / A - 1 within each block of four runs back to back (A B, then B A, as alternate() runs them), summarised.
+ * The machine's speed drifts over minutes by more than a fast build's few percent, and the second run of a
+ * pair can gain from the first's warm caches; within a block neither moves the figure, as both can
+ * move median(B) / median(A).
+ */
+export function blockRatio(a: number[], b: number[]): Summary {
+  const ratios: number[] = []
+  for (let i = 0; i + 1 < a.length && i + 1 < b.length; i += 2) ratios.push((b[i]! + b[i + 1]!) / (a[i]! + a[i + 1]!) - 1)
+  return summarise(ratios)
+}
+
+/**
  * Runs A and B alternately, `runs` times each; the order flips every pair (ABBA...) so that
  * neither side always runs first, after a warm machine or a cold cache.
  */
