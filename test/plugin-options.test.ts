@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path'
 import popylarEsbuild from '@popylar/core/esbuild'
 import popylarRollup from '@popylar/core/rollup'
 import { PopylarOptionError } from '@popylar/core/plugin'
-import { BUNDLERS, buildLibrary } from './support/bundlers.js'
+import { BUNDLERS, buildLibrary, type Bundler } from './support/bundlers.js'
 import { buildWithConfig } from './support/config-builds.js'
 import { throwawayLibrary } from './support/throwaway-library.js'
 import { collectorFor, runTracked, singleImportEvent } from './support/tracked-run.js'
@@ -118,8 +118,19 @@ test("the package.json nearest the library's entry is reported, wherever the bui
   const collector = await collectorFor(t)
   const library = throwawayLibrary(t, LIBRARY_SOURCE, { packageJson: { name: 'nearest-the-entry', version: '3.1.4', type: 'module' } })
   assert.notEqual(process.cwd(), library.dir, 'precondition: this process runs elsewhere, under a package.json of its own')
+  const here = process.cwd()
+  const entry = library.path('src/index.js')
+  // Each bundler's own idea of where it runs (its root, context or cwd) is this process's folder, too.
+  const fromHere: Record<Bundler, (config: Record<string, any>) => void> = {
+    esbuild: (config) => Object.assign(config, { absWorkingDir: here, entryPoints: [entry] }),
+    rollup: () => {},
+    rolldown: (config) => (config.cwd = here),
+    vite: (config) => Object.assign(config, { root: here, build: { ...config.build, outDir: library.path('dist'), lib: { ...config.build.lib, entry } } }),
+    webpack: (config) => Object.assign(config, { context: here, entry }),
+    rspack: (config) => Object.assign(config, { context: here, entry }),
+  }
   for (const bundler of BUNDLERS) {
-    const event = await singleImportEvent(collector, await buildLibrary(bundler, { dir: library.dir }))
+    const event = await singleImportEvent(collector, await buildLibrary(bundler, { dir: library.dir, configure: fromHere[bundler] }))
     assert.deepEqual([event.params.package_name, event.params.package_version], ['nearest-the-entry', '3.1.4'], bundler)
   }
 })

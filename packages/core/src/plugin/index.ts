@@ -11,7 +11,7 @@ import { checkOptions, resolveConfig, type PopylarOptions } from './options.js'
 import { hookStats } from './stats.js'
 import { trackerStatement } from './tracker-statement.js'
 import { devServerPlugin } from './dev-server.js'
-import { entryPaths } from './entries.js'
+import { entryPaths, webpackEntryPaths } from './entries.js'
 
 export type { PopylarOptions } from './options.js'
 export { PopylarOptionError } from './options.js'
@@ -98,12 +98,18 @@ export const popylarFactory: UnpluginFactory<PluginInput, true> = (input) => {
     },
   }
 
+  /** webpack and rspack: near the first entry, which the config names relative to its context. */
+  const nearFirstEntry = (compiler: { context: string; options: { entry: unknown } }) => {
+    const first = webpackEntryPaths(compiler.context, compiler.options.entry)[0]
+    return first ? dirname(first) : compiler.context
+  }
+
   // webpack: the entry points' files, once minified, before source maps are written.
   const webpack = (compiler: import('webpack').Compiler) => {
     const { webpack } = compiler
     compiler.hooks.thisCompilation.tap('popylar', (compilation) => {
       compilation.hooks.processAssets.tap({ name: 'popylar', stage: webpack.Compilation.PROCESS_ASSETS_STAGE_OPTIMIZE_SIZE + 1 }, () => {
-        const code = tracker(compiler.context)
+        const code = tracker(nearFirstEntry(compiler))
         for (const entrypoint of compilation.entrypoints.values()) {
           for (const file of entrypoint.getEntrypointChunk().files) {
             if (!JS_FILE.test(file)) continue
@@ -121,7 +127,7 @@ export const popylarFactory: UnpluginFactory<PluginInput, true> = (input) => {
     const { BannerPlugin, Compilation } = compiler.webpack
     const footer = () => {
       hookStats.injections++
-      return tracker(compiler.context)
+      return tracker(nearFirstEntry(compiler))
     }
     new BannerPlugin({ banner: footer, raw: true, footer: true, entryOnly: true, test: JS_FILE, stage: Compilation.PROCESS_ASSETS_STAGE_OPTIMIZE_SIZE + 1 }).apply(compiler)
   }
