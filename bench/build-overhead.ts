@@ -12,7 +12,7 @@ const BUDGET_PER_BUNDLER_MS = 120_000
 /** Above this for 14 builds, a bundler gets the minimum of 5 runs each. */
 const SLOW_BUNDLER_MS = 120_000
 /** A build's run-to-run spread (5 to 15%) is larger than the plugin's cost (a few percent of a fast build): fast bundlers get many runs. */
-const MAX_RUNS = 80
+const MAX_RUNS = 160
 
 export interface BuildOverheadResult {
   bundler: Bundler
