@@ -7,12 +7,15 @@ import type { GeneratedLibrary } from './generate-library.js'
 import { tmpPath } from './paths.js'
 import { compare, blockRatio, summarise, type Comparison, type Summary } from './stats.js'
 
-/** Enough time per bundler for a good median, and the whole bench stays near 15 minutes. */
-const BUDGET_PER_BUNDLER_MS = 120_000
+/**
+ * Enough time per bundler for a good median: a 200 ms build varies by ±10% from one block of four to the
+ * next, so a median that must tell 3% from 1% needs a couple of hundred blocks. The whole bench takes about 20 minutes.
+ */
+const BUDGET_PER_BUNDLER_MS = 200_000
 /** Above this for 14 builds, a bundler gets the minimum of 5 runs each. */
 const SLOW_BUNDLER_MS = 120_000
 /** A build's run-to-run spread (5 to 15%) is larger than the plugin's cost (a few percent of a fast build): fast bundlers get many runs. */
-const MAX_RUNS = 160
+const MAX_RUNS = 400
 
 export interface BuildOverheadResult {
   bundler: Bundler
