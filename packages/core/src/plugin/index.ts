@@ -57,6 +57,7 @@ export const popylarFactory: UnpluginFactory<PluginInput, true> = (input) => {
   let statement: string | undefined
   /** Resolves the options once, against the package.json nearest to the library's first entry (or root). */
   const tracker = (near: string) => (statement ??= trackerStatement((config ??= resolveConfig(measurementId, options, near))))
+  const trackerFor = (entries: string[], root: string) => tracker(entries[0] ? dirname(entries[0]) : root)
 
   // Rollup, Vite and rolldown: the finished entry chunks, after every plugin and minifier. The input
   // options come first of all hooks (rolldown asks for the output options before buildStart).
@@ -67,7 +68,7 @@ export const popylarFactory: UnpluginFactory<PluginInput, true> = (input) => {
     root = (input as { cwd?: string }).cwd ?? root
     const entries = entryPaths(root, input.input)
     entryCount = entries.length
-    tracker(entries[0] ? dirname(entries[0]) : root)
+    trackerFor(entries, root)
     return null
   }
   // rolldown (and Vite on rolldown) appends a postFooter itself, after minification: the chunk's code
@@ -98,18 +99,15 @@ export const popylarFactory: UnpluginFactory<PluginInput, true> = (input) => {
     },
   }
 
-  /** webpack and rspack: near the first entry, which the config names relative to its context. */
-  const nearFirstEntry = (compiler: { context: string; options: { entry: unknown } }) => {
-    const first = webpackEntryPaths(compiler.context, compiler.options.entry)[0]
-    return first ? dirname(first) : compiler.context
-  }
+  /** webpack and rspack: the config names its entries relative to its context. */
+  const webpackTracker = (compiler: { context: string; options: { entry: unknown } }) => trackerFor(webpackEntryPaths(compiler.context, compiler.options.entry), compiler.context)
 
   // webpack: the entry points' files, once minified, before source maps are written.
   const webpack = (compiler: import('webpack').Compiler) => {
     const { webpack } = compiler
     compiler.hooks.thisCompilation.tap('popylar', (compilation) => {
       compilation.hooks.processAssets.tap({ name: 'popylar', stage: webpack.Compilation.PROCESS_ASSETS_STAGE_OPTIMIZE_SIZE + 1 }, () => {
-        const code = tracker(nearFirstEntry(compiler))
+        const code = webpackTracker(compiler)
         for (const entrypoint of compilation.entrypoints.values()) {
           for (const file of entrypoint.getEntrypointChunk().files) {
             if (!JS_FILE.test(file)) continue
@@ -127,7 +125,7 @@ export const popylarFactory: UnpluginFactory<PluginInput, true> = (input) => {
     const { BannerPlugin, Compilation } = compiler.webpack
     const footer = () => {
       hookStats.injections++
-      return tracker(nearFirstEntry(compiler))
+      return webpackTracker(compiler)
     }
     new BannerPlugin({ banner: footer, raw: true, footer: true, entryOnly: true, test: JS_FILE, stage: Compilation.PROCESS_ASSETS_STAGE_OPTIMIZE_SIZE + 1 }).apply(compiler)
   }
@@ -157,10 +155,9 @@ export const popylarFactory: UnpluginFactory<PluginInput, true> = (input) => {
       // esbuild writes its footer verbatim at the end of every output file.
       config(buildOptions) {
         const root = buildOptions.absWorkingDir ?? process.cwd()
-        const first = entryPaths(root, Array.isArray(buildOptions.entryPoints) ? buildOptions.entryPoints.map((entry) => (typeof entry === 'string' ? entry : entry.in)) : buildOptions.entryPoints)[0]
-        const code = tracker(first ? dirname(first) : root)
+        const entries = entryPaths(root, Array.isArray(buildOptions.entryPoints) ? buildOptions.entryPoints.map((entry) => (typeof entry === 'string' ? entry : entry.in)) : buildOptions.entryPoints)
         hookStats.injections++
-        buildOptions.footer = { ...buildOptions.footer, js: buildOptions.footer?.js ? `${buildOptions.footer.js}\n${code}` : code }
+        buildOptions.footer = { ...buildOptions.footer, js: afterTheirs(buildOptions.footer?.js, trackerFor(entries, root)) }
       },
     },
   }
