@@ -23,10 +23,13 @@ export interface ExitDelayResult {
   misbehaved: number
 }
 
-/** A program that does nothing but import the library. */
-function program(dir: string, library: string): string {
+/** How long the carrier, the next run in the same home, keeps working after its import, as a build, a test run or a server would. */
+export const CARRIER_WORKS_MS = 1000
+
+/** A program that imports the library, then (with worksMs) keeps working that long before it ends. */
+function program(dir: string, library: string, worksMs = 0): string {
   const file = join(dir, 'program.mjs')
-  writeFileSync(file, `import ${JSON.stringify('./' + library.slice(dir.length + 1))}\n`)
+  writeFileSync(file, `import ${JSON.stringify('./' + library.slice(dir.length + 1))}\n${worksMs ? `setTimeout(() => {}, ${worksMs})\n` : ''}`)
   return file
 }
 
@@ -38,8 +41,8 @@ export interface ExitPrograms {
 }
 
 export async function buildExitPrograms(coreDir: string): Promise<ExitPrograms> {
-  const make = async (dir: string, name: string, plugin: false | { coreDir: string; options?: object }) =>
-    program(dir, await buildSmallLibrary({ dir, name, plugin }))
+  const make = async (dir: string, name: string, plugin: false | { coreDir: string; options?: object }, worksMs?: number) =>
+    program(dir, await buildSmallLibrary({ dir, name, plugin }), worksMs)
   const base = tmpPath('exit-delay')
   const tracked = new Map<string, Promise<string>>()
   return {
@@ -49,7 +52,7 @@ export async function buildExitPrograms(coreDir: string): Promise<ExitPrograms> 
       if (!built) tracked.set(endpoint, (built = make(join(base, `tracked-${tracked.size}`), EXIT_LIBRARY, { coreDir, options: { endpoint } })))
       return built
     },
-    carrier: await make(join(base, 'carrier'), CARRIER_LIBRARY, { coreDir, options: { endpoint: COMPILED_ENDPOINTS.loopback } }),
+    carrier: await make(join(base, 'carrier'), CARRIER_LIBRARY, { coreDir, options: { endpoint: COMPILED_ENDPOINTS.loopback } }, CARRIER_WORKS_MS),
   }
 }
 

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { BatchingResult } from './batching.js'
 import type { BuildOverheadResult } from './build-overhead.js'
-import type { ExitDelayResult } from './exit-delay.js'
+import { CARRIER_WORKS_MS, type ExitDelayResult } from './exit-delay.js'
 import type { HookCallsResult } from './hook-calls.js'
 import type { ImportCostResult } from './import-cost.js'
 import type { Machine } from './machine.js'
@@ -286,7 +286,8 @@ ${renderTable(rows)}
   request can be written only after real round trips, as to Google. Name-lookup states run inside a network namespace made by the
   bench, whose resolv.conf names a loopback server that answers NXDOMAIN or nothing (bench/netns.ts).
 - delivery: the same instrumented runs; each run's client id (one home each) names its event; then one more run in each home,
-  importing another instrumented library, carries whatever the first left for a later run (an outbox, if the runtime keeps one).
+  a program that imports another instrumented library and keeps working for ${CARRIER_WORKS_MS / 1000} s (as a build, a test run or a
+  server does), carries what the first could not write before it ended (the outbox, popylar/outbox.<protocol>.json).
 - bundle size: the small library built by each bundler in each format, plain and instrumented, all outputs minified by esbuild, gzipped
   (zlib default level); production browser bundle: an app importing the ESM build of each, bundled for the browser in production mode by each bundler.
 - batching: 20 copies of the instrumented library under 20 package names, imported statically by one program.

@@ -9,13 +9,15 @@ import { after, before, describe, test } from 'node:test'
 import { startCollector, type Collector, type ReceivedRequest } from './collector/collector.js'
 import { loopbackLibraries } from './support/library.js'
 import { newMachine, type Machine } from './support/machine.js'
+import { stalledListener, type StalledListener } from './support/stalled-listener.js'
 import { codeNames, markdownSections, section, type Section } from './support/markdown.js'
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 /** Params the test library's author set, with a text and a number value: they stand for "the author's params". */
 const AUTHOR_PARAMS = { docs_plan: 'free', docs_seats: 3 }
 
-const doc = markdownSections(readFileSync(new URL('../PRIVACY.md', import.meta.url), 'utf8'))
+const docText = readFileSync(new URL('../PRIVACY.md', import.meta.url), 'utf8')
+const doc = markdownSections(docText)
 const eventParamsTable = section(doc, /^Event parameters$/).tables[0]!
 const gtagSection = section(doc, /^The gtag protocol/)
 const mpSection = section(doc, /^The Measurement Protocol/)
@@ -25,13 +27,16 @@ let collector: Collector
 let gtagLib: string
 let mpLib: string
 let paramsLib: string
+/** Where connections never complete: a program ends before its request is written. */
+let stalled: StalledListener
 const libraries = loopbackLibraries()
 
 before(async () => {
-  collector = await startCollector()
+  ;[collector, stalled] = await Promise.all([startCollector(), stalledListener()])
   ;[gtagLib, mpLib, paramsLib] = await Promise.all([libraries.build('gtag-lib'), libraries.build('mp-lib', { apiSecret: 'test-secret' }), libraries.build('params-lib', { params: AUTHOR_PARAMS })])
 })
 after(async () => {
+  stalled.close()
   await collector.close()
   libraries.remove()
 })
@@ -212,7 +217,7 @@ test('the client id is a UUID v4, and nothing sent carries a host name, user nam
   }
 })
 
-test('what is kept on the machine is what PRIVACY.md lists: config.json and its fields, nothing else', async () => {
+test('what is kept on the machine is what PRIVACY.md lists: config.json and its fields, the outbox files it names, nothing else', async () => {
   const machine = newMachine(collector)
   await machine.importOnTerminal([gtagLib]) // clientId, and noticeShown (a terminal)
   await machine.popylar(['opt-out', 'mp-lib']) // packages.<name>.track
@@ -225,6 +230,19 @@ test('what is kept on the machine is what PRIVACY.md lists: config.json and its 
   const config = JSON.parse(readFileSync(machine.home.configFile, 'utf8'))
   const fields = Object.keys(config).flatMap((key) => (key === 'packages' ? Object.keys(config.packages).flatMap((name) => Object.keys(config.packages[name]).map((field) => `packages.<name>.${field}`)) : [key]))
   assert.deepEqual(sorted(fields), sorted(codeNames(section(doc, /^What is kept on your machine$/).tables[0]!)))
+
+  // Events a program could not send: in the files the doc names, and only the fields a request carries.
+  const cut = newMachine(collector)
+  await cut.importLibraries([gtagLib, mpLib], { env: { POPYLAR_ENDPOINT: stalled.url } })
+  const keptDir = dirname(cut.home.configFile)
+  const kept = readdirSync(keptDir).filter((file) => file !== 'config.json').sort()
+  assert.deepEqual(kept, ['outbox.gtag.json', 'outbox.mp.json'])
+  for (const file of kept) assert.ok(docText.includes(file), `PRIVACY.md names ${file}`)
+  const forbidden = [hostname(), userInfo().username, cut.home.dir, cut.home.cwd, process.env.PATH!]
+  for (const file of kept) {
+    const text = readFileSync(join(keptDir, file), 'utf8')
+    for (const value of forbidden) assert.ok(!text.includes(value), `${file} holds ${JSON.stringify(value)}`)
+  }
 })
 
 test('every channel that `popylar status` reports has a row in the "How to say no" table', async () => {

@@ -10,6 +10,8 @@ import { FIXTURE_LIBRARIES, FIXTURE_MEASUREMENT_ID, assertBuilt, fixtureLibrary,
 import { loadingScript } from './support/load-libraries.js'
 import { runProgram, type ProgramRun } from './support/runtime-program.js'
 import { RUNTIMES, type Runtime } from './support/runtimes.js'
+import { stalledListener, type StalledListener } from './support/stalled-listener.js'
+import { tempHome } from './support/temp-home.js'
 
 /** A cold cache downloads seven runtimes (about 1 GB unpacked): minutes on a slow line, not hours. */
 const INSTALL_TIMEOUT_MS = 10 * 60_000
@@ -20,8 +22,12 @@ const installing = new Map(Object.entries(RUNTIMES).map(([name, install]) => [na
 for (const pending of installing.values()) pending.catch(() => {}) // reported by the group's before()
 
 let collector: Collector
-before(async () => (collector = await startCollector()))
-after(() => collector.close())
+let stalled: StalledListener
+before(async () => ([collector, stalled] = await Promise.all([startCollector(), stalledListener()])))
+after(async () => {
+  stalled.close()
+  await collector.close()
+})
 
 /** The library the single-library tests load: built by Vite, with an ESM and a CommonJS output. */
 const LIBRARY = fixtureLibrary('lib-vite')
@@ -109,6 +115,18 @@ for (const [name] of installing) {
       assert.equal(run.requests.length, 1, 'the request was written before the program exited')
       // The tracker gives up on a silent collector after 10 s; a program held that long shows here.
       assert.ok(run.ms < 3000, `the program took ${Math.round(run.ms)} ms to exit`)
+    })
+
+    test('an event the program could not send before it ended waits, and the next run carries it', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+      const program = loading([LIBRARY_ESM])
+      const home = tempHome(t)
+      // A connection that never completes: the program ends before the request is written.
+      assertSilent(await runProgram(t, runtime, collector, { ...program, home, env: { POPYLAR_ENDPOINT: stalled.url } }), program.prints)
+      const next = await runProgram(t, runtime, collector, { ...program, home, expect: 1 })
+      assert.equal(next.requests.length, 1, 'one request')
+      assert.deepEqual(next.requests[0]!.problems, [])
+      const events = eventsOf(next.requests)
+      assert.deepEqual(events.map((event) => [event.params.package_name, event.params.runtime]), [[LIBRARY.packageName, runtime.kind], [LIBRARY.packageName, runtime.kind]], "the first run's event and the second's")
     })
 
     const url = JSON.stringify(pathToFileURL(LIBRARY_ESM.file).href)

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Collector, ReceivedRequest } from '../collector/collector.js'
 import { requestsAfterExit } from './requests-after-exit.js'
-import { run, type RunResult } from './run.js'
+import { run, type Home, type RunResult } from './run.js'
 import type { Runtime } from './runtimes.js'
 import { runInTerminal } from './terminal.js'
 import { tempHome, writeConfigFile } from './temp-home.js'
@@ -18,6 +18,8 @@ export interface ProgramOptions {
   files?: Record<string, string>
   /** More environment variables (DO_NOT_TRACK, …). */
   env?: Record<string, string>
+  /** The home to run in, shared with another run; a fresh one (removed when the test ends) unless given. */
+  home?: Home
   /** The home's popylar/config.json, written before the program starts. */
   config?: unknown
   /** Deno's permission flags; every permission (-A) unless given. Other runtimes ask for none. */
@@ -39,9 +41,9 @@ export function commandLine(runtime: Runtime, file: string, denoPermissions = ['
   return runtime.kind === 'deno' ? [runtime.binary, 'run', ...denoPermissions, file] : [runtime.binary, file]
 }
 
-/** Runs the program in a fresh home (removed when the test ends) and collects what it sent. */
+/** Runs the program and collects what it sent. */
 export async function runProgram(t: { after(fn: () => void): void }, runtime: Runtime, collector: Collector, options: ProgramOptions): Promise<ProgramRun> {
-  const home = tempHome(t)
+  const home = options.home ?? tempHome(t)
   if (options.config !== undefined) writeConfigFile(home, options.config)
   const file = join(home.cwd, options.type === 'module' ? 'program.mjs' : 'program.cjs')
   writeFileSync(file, options.source)

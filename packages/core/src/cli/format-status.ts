@@ -20,6 +20,7 @@ export function formatStatus(status: TrackingStatus): string {
     `opt-in       ${optInLine(status)}`,
     `config file  ${status.configFile || 'none'}${status.configProblem ? `\nproblem      ${status.configProblem}` : ''}`,
     `client id    ${status.clientId ?? 'none yet: a random UUID is created when a library first sends'}`,
+    `waiting      ${status.waiting ? `${status.waiting} event${status.waiting > 1 ? 's' : ''} that earlier runs could not send, for the next run that sends` : 'nothing'}`,
     '',
     'Opt-out channels (any one in effect stops tracking):',
     ...status.channels.map(channelLine),

@@ -7,11 +7,13 @@ export const HELP = `popylar: your say over the anonymous usage events that libr
 ${USAGE}
 
 Commands:
-  opt-out [package]   stop every library built with popylar on this machine from sending, or only [package]
+  opt-out [package]   stop every library built with popylar on this machine from sending, or only [package];
+                      without a package, also delete the events that wait to be sent
   opt-in [package]    allow sending again; libraries built with consent: 'opt-in' send only after this
-  status              whether tracking is on, and every opt-out channel: in effect or not, and where
+  status              whether tracking is on, every opt-out channel (in effect or not, and where),
+                      and how many events of earlier runs wait to be sent
   status --json       the same, as JSON
-  reset               replace the anonymous client id with a new random one
+  reset               replace the anonymous client id with a new random one, and delete waiting events
 
 Options:
   -h, --help          show this help
@@ -23,5 +25,6 @@ Other ways to say no, checked by every library each time it runs (any "no" wins)
   track = False in the Python popylar's ~/.popylar
 
 POPYLAR_DEBUG=1 prints each request instead of sending it.
-Choices are kept in $XDG_CONFIG_HOME/popylar/config.json (default ~/.config/popylar/config.json).
+Choices are kept in $XDG_CONFIG_HOME/popylar/config.json (default ~/.config/popylar/config.json);
+events that a program ended too soon to send wait beside it, in outbox.gtag.json and outbox.mp.json.
 `

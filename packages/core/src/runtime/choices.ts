@@ -2,6 +2,7 @@
 import { configPath, newClientId, readConfig, writeConfig, type ConfigData, type ConfigRead } from './config-file.js'
 import { envFlag, isCI, machineRefusal, packageRefusal, projectPackageJson, pythonPopylarFile, type Refusal } from './consent.js'
 import { detectHost, type ServerHost } from './host.js'
+import { discardOutbox, waitingEvents } from './outbox.js'
 
 export interface Channel {
   /** What the channel is, as the docs name it. */
@@ -22,6 +23,8 @@ export interface TrackingStatus {
   /** Present when the config file cannot be read or trusted. */
   configProblem?: string
   clientId?: string
+  /** Events that earlier runs could not send, waiting for the next run that sends. */
+  waiting: number
   /** Whether `popylar opt-in` was run for every library: libraries built with consent: 'opt-in' wait for it (or a per-package opt-in). */
   optedIn: boolean
   /** Per-package choices in the config file: true to track, false not to. */
@@ -73,6 +76,7 @@ export async function setTracking(track: boolean, packageName?: string): Promise
   if (packageName) data.packages = { ...data.packages, [packageName]: { ...data.packages?.[packageName], track } }
   else data.track = track
   writeConfig(host, data)
+  if (!track && !packageName) discardOutbox(host)
   return configPath(host)
 }
 
@@ -88,6 +92,8 @@ export async function resetClientId(): Promise<string> {
   const data = editableConfig(host)
   data.clientId = newClientId(host)
   writeConfig(host, data)
+  // Waiting events would otherwise leave with the new id, and tie it to the old one's runs.
+  discardOutbox(host)
   return data.clientId
 }
 
@@ -115,6 +121,7 @@ export async function status(): Promise<TrackingStatus> {
     configFile: file,
     configProblem: problem,
     clientId: data.clientId,
+    waiting: waitingEvents(host),
     optedIn: data.track === true,
     packages,
     channels: [

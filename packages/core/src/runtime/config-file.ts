@@ -72,16 +72,15 @@ export function readConfig(host: ServerHost): ConfigRead {
 }
 
 /**
- * Writes the whole file through a temp file and a rename, so no reader ever sees half of it.
- * With exclusive, an existing file is left alone and false is returned (the first writer wins).
+ * Writes a whole file of the config folder through a temp file and a rename, so no reader ever sees half
+ * of it. With exclusive, an existing file is left alone and false is returned (the first writer wins).
  */
-export function writeConfig(host: ServerHost, data: ConfigData, exclusive?: boolean): boolean {
+export function writeAtomically(host: ServerHost, file: string, text: string, exclusive?: boolean): boolean {
   const { fs } = host
-  const file = configPath(host)
   if (!file || !denoGranted('write')) throw new Error('cannot write ' + file)
   fs.mkdirSync(configDir(host), { recursive: true })
   const temp = `${file}.${host.process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-  fs.writeFileSync(temp, JSON.stringify(data, null, 2) + '\n', { mode: 0o600 })
+  fs.writeFileSync(temp, text, { mode: 0o600 })
   try {
     // link() fails when the file exists: an atomic create of a complete file.
     exclusive ? fs.linkSync(temp, file) : fs.renameSync(temp, file)
@@ -94,6 +93,10 @@ export function writeConfig(host: ServerHost, data: ConfigData, exclusive?: bool
       fs.unlinkSync(temp)
     } catch {}
   }
+}
+
+export function writeConfig(host: ServerHost, data: ConfigData, exclusive?: boolean): boolean {
+  return writeAtomically(host, configPath(host), JSON.stringify(data, null, 2) + '\n', exclusive)
 }
 
 export function newClientId(host: ServerHost): string {

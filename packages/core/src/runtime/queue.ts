@@ -6,6 +6,7 @@ import { envFlag, isCI, machineRefusal, packageRefusal } from './consent.js'
 import { MAX_EVENTS_PER_REQUEST } from './ga4-rules.js'
 import { detectHost, runtimeParams, type Host, type ServerHost } from './host.js'
 import { showNoticeOnce } from './notice.js'
+import { holdUntilWritten, takeOutbox } from './outbox.js'
 import { buildRequest, CARRIED_PROTOCOL, type CollectRequest } from './protocol.js'
 import { sendFromServer } from './send-server.js'
 import { sharedState } from './shared-state.js'
@@ -24,14 +25,17 @@ function settleAll(items: QueuedEvent[], delivered: boolean): void {
   for (const item of items) item.settle?.(delivered)
 }
 
-/** One request per destination, with at most GA4's limit of events each. */
-function requests(host: Host, items: QueuedEvent[], clientId: string, sessionId: number, ci: boolean): Array<[CollectRequest, QueuedEvent[]]> {
-  const groups: Record<string, QueuedEvent[]> = {}
+/** Adds what describes this run to each event's params. */
+function describe(host: Host, items: QueuedEvent[], ci: boolean): QueuedEvent[] {
   const described = { ...runtimeParams(host), ci: String(ci) }
-  for (const item of items) {
-    item.event.params = { ...item.event.params, ...described }
-    ;(groups[[item.measurementId, item.apiSecret, item.endpoint].join(' ')] ??= []).push(item)
-  }
+  for (const item of items) item.event.params = { ...item.event.params, ...described }
+  return items
+}
+
+/** One request per destination, with at most GA4's limit of events each. */
+function requests(items: QueuedEvent[], clientId: string, sessionId: number): Array<[CollectRequest, QueuedEvent[]]> {
+  const groups: Record<string, QueuedEvent[]> = {}
+  for (const item of items) (groups[[item.measurementId, item.apiSecret, item.endpoint].join(' ')] ??= []).push(item)
   const result: Array<[CollectRequest, QueuedEvent[]]> = []
   for (const group of Object.values(groups)) {
     for (let at = 0; at < group.length; at += MAX_EVENTS_PER_REQUEST) {
@@ -50,19 +54,21 @@ async function flush(items: QueuedEvent[], sessionId: number): Promise<void> {
     const clientId = browserClientId()
     if (!clientId) return settleAll(items, false)
     // Imports already counted in this tab are dropped: they have no promise to settle.
-    for (const [request, batch] of requests(host, items.filter(firstInSession), clientId, sessionId, false)) settleAll(batch, sendFromBrowser(request))
+    for (const [request, batch] of requests(describe(host, items.filter(firstInSession), false), clientId, sessionId)) settleAll(batch, sendFromBrowser(request))
   } catch {
     settleAll(items, false)
   }
 }
 
-function flushFromServer(host: ServerHost, items: QueuedEvent[], sessionId: number): void {
+function flushFromServer(host: ServerHost, fresh: QueuedEvent[], sessionId: number): void {
   const { env } = host
   const debug = envFlag(env.POPYLAR_DEBUG)
   const say = (text: string) => debug && host.process.stderr.write(`popylar: ${text}\n`)
   const config = readConfig(host)
   const ci = isCI(env)
   const machineNo = machineRefusal(host, config)
+  // Events that earlier runs could not send were described by their own run; they face today's "no"s too.
+  const items = [...describe(host, fresh, ci), ...takeOutbox(host, CARRIED_PROTOCOL, debug)]
   const allowed = items.filter((item) => {
     const no = machineNo || packageRefusal(config, item.packageName, item.consent) || (ci && !item.ci && 'ci')
     if (no) {
@@ -78,9 +84,9 @@ function flushFromServer(host: ServerHost, items: QueuedEvent[], sessionId: numb
   // A loopback collector named by POPYLAR_ENDPOINT replaces the compiled endpoint (tests, demos); nothing else can.
   const endpoint = env.POPYLAR_ENDPOINT
   if (endpoint && /^http:\/\/(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?(\/|$)/.test(endpoint)) for (const item of allowed) item.endpoint = endpoint
-  for (const [request, batch] of requests(host, allowed, clientId, sessionId, ci)) {
+  for (const [request, batch] of requests(allowed, clientId, sessionId)) {
     if (debug) say(`POST ${request.url}\n${request.body}`)
-    else sendFromServer(host, request).then((accepted) => settleAll(batch, accepted))
+    else sendFromServer(host, request, holdUntilWritten(host, batch)).then((accepted) => settleAll(batch, accepted))
   }
   if (debug) settleAll(allowed, false)
 }

@@ -27,11 +27,15 @@ function programIsDone(host: ServerHost): boolean {
   }
 }
 
-/** Sends one request. Settles with true when the collector answered 2xx. Never throws, never rejects. */
-export function sendFromServer(host: ServerHost, request: CollectRequest): Promise<boolean> {
+/** Sends one request; calls onWritten once it is written. Settles with true when the collector answered 2xx. Never throws, never rejects. */
+export function sendFromServer(host: ServerHost, request: CollectRequest, onWritten: () => void): Promise<boolean> {
   return new Promise((resolve) => {
     const url = new URL(request.url)
     const secure = url.protocol === 'https:'
+    // A finished program cannot wait out a TLS handshake, two round trips to Google: holding it would add
+    // delay for nothing. The request stays unwritten, and its events wait in the outbox for the next run.
+    // Only Node's list of resources is relied on for this: Bun's is always empty.
+    if (secure && host.kind === 'node' && programIsDone(host)) return resolve(false)
     const hostname = url.hostname.replace(/^\[|\]$/g, '')
     let written = false
     let socket: Socket | undefined
@@ -79,6 +83,7 @@ export function sendFromServer(host: ServerHost, request: CollectRequest): Promi
         sock.write(head + request.body, () => {
           written = true
           clearTimeout(watchdog)
+          onWritten()
         })
       })
     }

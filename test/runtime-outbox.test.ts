@@ -1,0 +1,179 @@
+// An event whose request a program could not write before it ended (a far collector, a slow TLS
+// handshake, a connection that never completes) is not lost: it waits in popylar/outbox.<protocol>.json,
+// and the next run that sends carries it. A request that was written is never kept, so nothing arrives
+// twice; every "no" is checked again before a waiting event leaves, and an opt-out deletes them.
+import assert from 'node:assert/strict'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer, type AddressInfo, type Server } from 'node:net'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { after, before, describe, test } from 'node:test'
+import { startCollector, type Collector } from './collector/collector.js'
+import { loopbackLibraries } from './support/library.js'
+import { newMachine, type Machine } from './support/machine.js'
+import { run } from './support/run.js'
+import { stalledListener, type StalledListener } from './support/stalled-listener.js'
+
+let collector: Collector
+let stalled: StalledListener
+let first: string
+let second: string
+let measured: string
+/** A library built for an HTTPS endpoint on loopback, where a plain TCP listener counts the connections. */
+let secure: string
+let tcp: Server
+let connections = 0
+const libraries = loopbackLibraries()
+
+before(async () => {
+  ;[collector, stalled] = await Promise.all([startCollector(), stalledListener()])
+  tcp = createServer((socket) => {
+    connections++
+    socket.destroy()
+  })
+  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve))
+  const endpoint = `https://127.0.0.1:${(tcp.address() as AddressInfo).port}`
+  ;[first, second, measured, secure] = await Promise.all([
+    libraries.build('first-lib'),
+    libraries.build('second-lib'),
+    libraries.build('mp-lib', { apiSecret: 'test-secret' }),
+    libraries.build('secure-lib', { endpoint }),
+  ])
+})
+after(async () => {
+  tcp.close()
+  stalled.close()
+  await collector.close()
+  libraries.remove()
+})
+
+const outbox = (machine: Machine, protocol: 'gtag' | 'mp') => join(machine.home.configHome, 'popylar', `outbox.${protocol}.json`)
+const readOutbox = (machine: Machine, protocol: 'gtag' | 'mp') => JSON.parse(readFileSync(outbox(machine, protocol), 'utf8')) as Array<{ packageName: string; event: { params: Record<string, string> } }>
+const packagesSent = (requests: Collector['requests']) => requests.flatMap((request) => request.events.map((event) => event.params.package_name)).sort()
+
+/** A run whose connection never completes: the program ends before the request is written. */
+async function runCut(machine: Machine, files: string[], env: Record<string, string> = {}) {
+  const { result, requests } = await machine.importLibraries(files, { env: { POPYLAR_ENDPOINT: stalled.url, ...env } })
+  assert.deepEqual({ code: result.code, stdout: result.stdout, stderr: result.stderr }, { code: 0, stdout: '', stderr: '' }, 'the program is not disturbed')
+  assert.deepEqual(requests, [], 'nothing arrived')
+  assert.ok(existsSync(outbox(machine, 'gtag')) || existsSync(outbox(machine, 'mp')), 'the event waits in the outbox')
+}
+
+async function waitingCount(machine: Machine): Promise<number> {
+  return JSON.parse((await machine.popylar(['status', '--json'])).stdout).waiting
+}
+
+describe('events a program could not send', () => {
+  test('wait in the outbox, and the next run carries them with its own, described by the run they happened in', async () => {
+    const machine = newMachine(collector)
+    await runCut(machine, [first], { CI: 'true' })
+    const kept = readOutbox(machine, 'gtag')
+    assert.deepEqual(kept.map((item) => item.packageName), ['first-lib'])
+    assert.equal(kept[0]!.event.params.ci, 'true', 'kept with the params of its own run')
+    assert.equal(await waitingCount(machine), 1, 'popylar status tells that one event waits')
+    assert.match((await machine.popylar(['status'])).stdout, /^waiting +1 event that earlier runs could not send/m)
+
+    const { requests } = await machine.importLibraries([second], { expect: 1 })
+    assert.equal(requests.length, 1, 'one request carries both')
+    assert.deepEqual(packagesSent(requests), ['first-lib', 'second-lib'])
+    assert.deepEqual(requests[0]!.problems, [], 'valid by GA4 rules')
+    const ci = Object.fromEntries(requests[0]!.events.map((event) => [event.params.package_name, event.params.ci]))
+    assert.deepEqual(ci, { 'first-lib': 'true', 'second-lib': 'false' })
+    assert.equal(existsSync(outbox(machine, 'gtag')), false, 'the outbox is emptied')
+    assert.equal(await waitingCount(machine), 0)
+
+    const again = await machine.importLibraries([second], { expect: 1 })
+    assert.deepEqual(packagesSent(again.requests), ['second-lib'], 'a carried event is sent once')
+  })
+
+  test('over HTTPS, a Node program that is done does not wait for a handshake: its event waits, and one still at work connects', async () => {
+    const machine = newMachine(collector)
+    const program = (worksMs: number) => `import ${JSON.stringify(pathToFileURL(secure).href)}\n${worksMs ? `setTimeout(() => {}, ${worksMs})` : ''}`
+    const runProgram = (worksMs: number) => run(process.execPath, ['--input-type=module', '-e', program(worksMs)], { env: machine.home.env, cwd: machine.home.cwd })
+    connections = 0
+    const done = await runProgram(0)
+    assert.deepEqual({ code: done.code, stdout: done.stdout, stderr: done.stderr }, { code: 0, stdout: '', stderr: '' })
+    assert.equal(connections, 0, 'no connection from a program that is done')
+    assert.deepEqual(readOutbox(machine, 'gtag').map((item) => item.packageName), ['secure-lib'])
+
+    const working = await runProgram(300)
+    assert.equal(working.code, 0)
+    assert.equal(connections, 1, 'a program still at work connects (this listener speaks no TLS, so the request is never written)')
+    assert.deepEqual(readOutbox(machine, 'gtag').map((item) => item.packageName), ['secure-lib', 'secure-lib'], 'and its events wait again, with its own')
+  })
+
+  test('a request that was written is never kept, even when the collector does not answer', async (t) => {
+    const machine = newMachine(collector)
+    collector.setBehaviour('hang')
+    t.after(() => collector.setBehaviour('normal'))
+    const { requests } = await machine.importLibraries([first], { expect: 1 })
+    assert.equal(requests.length, 1, 'the request reached the collector')
+    assert.equal(existsSync(outbox(machine, 'gtag')), false, 'so nothing waits to be sent again')
+  })
+
+  test('each protocol waits in its own file, and a library takes only its own', async () => {
+    const machine = newMachine(collector)
+    await runCut(machine, [first, measured])
+    assert.deepEqual(readOutbox(machine, 'gtag').map((item) => item.packageName), ['first-lib'])
+    assert.deepEqual(readOutbox(machine, 'mp').map((item) => item.packageName), ['mp-lib'])
+    const { requests } = await machine.importLibraries([second], { expect: 1 })
+    assert.deepEqual(packagesSent(requests), ['first-lib', 'second-lib'])
+    assert.equal(readOutbox(machine, 'mp').length, 1, 'the Measurement Protocol event waits for a library that speaks it')
+    const mp = await machine.importLibraries([measured], { expect: 1 })
+    assert.deepEqual(packagesSent(mp.requests), ['mp-lib', 'mp-lib'])
+    assert.deepEqual(mp.requests[0]!.problems, [])
+  })
+
+  test('a "no" from any channel drops what waits: it never leaves', async () => {
+    const machine = newMachine(collector)
+    await runCut(machine, [first])
+    const refused = await machine.importLibraries([second], { env: { DO_NOT_TRACK: '1' } })
+    assert.deepEqual(refused.requests, [])
+    assert.equal(existsSync(outbox(machine, 'gtag')), false, 'dropped, not kept for later')
+    const { requests } = await machine.importLibraries([second], { expect: 1 })
+    assert.deepEqual(packagesSent(requests), ['second-lib'])
+
+    await runCut(machine, [first])
+    await machine.popylar(['opt-out', 'first-lib'])
+    const after = await machine.importLibraries([second], { expect: 1 })
+    assert.deepEqual(packagesSent(after.requests), ['second-lib'], "the opted-out package's waiting event is dropped")
+  })
+
+  test('popylar opt-out and popylar reset delete what waits', async () => {
+    for (const command of [['opt-out'], ['reset']]) {
+      const machine = newMachine(collector)
+      await runCut(machine, [first])
+      assert.equal(await waitingCount(machine), 1)
+      assert.equal((await machine.popylar(command)).code, 0)
+      assert.equal(existsSync(outbox(machine, 'gtag')), false, `popylar ${command[0]} deletes the outbox`)
+    }
+  })
+
+  test('POPYLAR_DEBUG shows what waits in the request it prints, and leaves it waiting', async () => {
+    const machine = newMachine(collector)
+    await runCut(machine, [first])
+    const { result, requests } = await machine.importLibraries([second], { env: { POPYLAR_DEBUG: '1' } })
+    assert.deepEqual(requests, [])
+    assert.match(result.stderr, /ep\.package_name=first-lib/)
+    assert.match(result.stderr, /ep\.package_name=second-lib/)
+    assert.equal(readOutbox(machine, 'gtag').length, 1)
+  })
+
+  for (const [what, content] of [
+    ['not JSON', '{"clientId": '],
+    ['not a list', '{"a": 1}'],
+    ['entries of the wrong shape', JSON.stringify([null, 7, { event: 'x' }, { measurementId: 'G-TEST123', event: { name: 'import', params: {} }, time: 'soon' }, { measurementId: 'G-TEST123', endpoint: 'not a url', event: { name: 'import', params: {} }, time: Date.now() }])],
+    ['an event older than 72 hours', JSON.stringify([{ measurementId: 'G-TEST123', packageName: 'old-lib', consent: 'opt-out', ci: true, event: { name: 'import', params: {} }, time: Date.now() - 73 * 3600_000 }])],
+  ]) {
+    test(`an outbox that holds ${what} is dropped; the program and its own event are unharmed`, async () => {
+      const machine = newMachine(collector)
+      await machine.importLibraries([second], { expect: 1 })
+      writeFileSync(outbox(machine, 'gtag'), content!)
+      const { result, requests } = await machine.importLibraries([second], { expect: 1 })
+      assert.deepEqual({ code: result.code, stdout: result.stdout, stderr: result.stderr }, { code: 0, stdout: '', stderr: '' })
+      assert.deepEqual(packagesSent(requests), ['second-lib'])
+      assert.deepEqual(requests[0]!.problems, [])
+      assert.equal(existsSync(outbox(machine, 'gtag')), false)
+    })
+  }
+})
