@@ -287,7 +287,7 @@ ${renderTable(rows)}
   bench, whose resolv.conf names a loopback server that answers NXDOMAIN or nothing (bench/netns.ts).
 - delivery: the same instrumented runs; each run's client id (one home each) names its event; then one more run in each home,
   a program that imports another instrumented library and keeps working for ${CARRIER_WORKS_MS / 1000} s (as a build, a test run or a
-  server does), carries what the first could not write before it ended (the outbox, popylar/outbox.<protocol>.json).
+  server does), carries what the first could not write before it ended (the outbox, popylar/outbox/).
 - bundle size: the small library built by each bundler in each format, plain and instrumented, all outputs minified by esbuild, gzipped
   (zlib default level); production browser bundle: an app importing the ESM build of each, bundled for the browser in production mode by each bundler.
 - batching: 20 copies of the instrumented library under 20 package names, imported statically by one program.

@@ -234,10 +234,12 @@ test('what is kept on the machine is what PRIVACY.md lists: config.json and its 
   // Events a program could not send: in the files the doc names, and only the fields a request carries.
   const cut = newMachine(collector)
   await cut.importLibraries([gtagLib, mpLib], { env: { POPYLAR_ENDPOINT: stalled.url } })
-  const keptDir = dirname(cut.home.configFile)
-  const kept = readdirSync(keptDir).filter((file) => file !== 'config.json').sort()
-  assert.deepEqual(kept, ['outbox.gtag.json', 'outbox.mp.json'])
-  for (const file of kept) assert.ok(docText.includes(file), `PRIVACY.md names ${file}`)
+  const configFolder = dirname(cut.home.configFile)
+  assert.deepEqual(readdirSync(configFolder).sort(), ['config.json', 'outbox'])
+  const keptDir = join(configFolder, 'outbox')
+  const kept = readdirSync(keptDir)
+  assert.deepEqual(kept.map((file) => file.replace(/\..*\.json$/, '.<…>.json')).sort(), ['gtag.<…>.json', 'mp.<…>.json'], 'one file per protocol')
+  assert.ok(docText.includes('popylar/outbox/'), 'PRIVACY.md names the outbox folder')
   const forbidden = [hostname(), userInfo().username, cut.home.dir, cut.home.cwd, process.env.PATH!]
   for (const file of kept) {
     const text = readFileSync(join(keptDir, file), 'utf8')

@@ -1,9 +1,9 @@
 // An event whose request a program could not write before it ended (a far collector, a slow TLS
-// handshake, a connection that never completes) is not lost: it waits in popylar/outbox.<protocol>.json,
-// and the next run that sends carries it. A request that was written is never kept, so nothing arrives
+// handshake, a connection that never completes) is not lost: it waits in a file of popylar/outbox/, and
+// the next run that sends carries it. A request that was written is never kept, so nothing arrives
 // twice; every "no" is checked again before a waiting event leaves, and an opt-out deletes them.
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo, type Server } from 'node:net'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -47,8 +47,12 @@ after(async () => {
   libraries.remove()
 })
 
-const outbox = (machine: Machine, protocol: 'gtag' | 'mp') => join(machine.home.configHome, 'popylar', `outbox.${protocol}.json`)
-const readOutbox = (machine: Machine, protocol: 'gtag' | 'mp') => JSON.parse(readFileSync(outbox(machine, protocol), 'utf8')) as Array<{ packageName: string; event: { params: Record<string, string> } }>
+const outboxDir = (machine: Machine) => join(machine.home.configHome, 'popylar', 'outbox')
+/** The files in which events of one protocol wait. */
+const waitingFiles = (machine: Machine, protocol: 'gtag' | 'mp') => (existsSync(outboxDir(machine)) ? readdirSync(outboxDir(machine)).filter((name) => name.startsWith(protocol + '.') && name.endsWith('.json')) : [])
+const readOutbox = (machine: Machine, protocol: 'gtag' | 'mp') =>
+  waitingFiles(machine, protocol).flatMap((name) => JSON.parse(readFileSync(join(outboxDir(machine), name), 'utf8'))) as Array<{ packageName: string; event: { params: Record<string, string> } }>
+const nothingWaits = (machine: Machine) => waitingFiles(machine, 'gtag').length + waitingFiles(machine, 'mp').length === 0
 const packagesSent = (requests: Collector['requests']) => requests.flatMap((request) => request.events.map((event) => event.params.package_name)).sort()
 
 /** A run whose connection never completes: the program ends before the request is written. */
@@ -56,7 +60,7 @@ async function runCut(machine: Machine, files: string[], env: Record<string, str
   const { result, requests } = await machine.importLibraries(files, { env: { POPYLAR_ENDPOINT: stalled.url, ...env } })
   assert.deepEqual({ code: result.code, stdout: result.stdout, stderr: result.stderr }, { code: 0, stdout: '', stderr: '' }, 'the program is not disturbed')
   assert.deepEqual(requests, [], 'nothing arrived')
-  assert.ok(existsSync(outbox(machine, 'gtag')) || existsSync(outbox(machine, 'mp')), 'the event waits in the outbox')
+  assert.ok(!nothingWaits(machine), 'the event waits in the outbox')
 }
 
 async function waitingCount(machine: Machine): Promise<number> {
@@ -79,7 +83,7 @@ describe('events a program could not send', () => {
     assert.deepEqual(requests[0]!.problems, [], 'valid by GA4 rules')
     const ci = Object.fromEntries(requests[0]!.events.map((event) => [event.params.package_name, event.params.ci]))
     assert.deepEqual(ci, { 'first-lib': 'true', 'second-lib': 'false' })
-    assert.equal(existsSync(outbox(machine, 'gtag')), false, 'the outbox is emptied')
+    assert.equal(nothingWaits(machine), true, 'the outbox is emptied')
     assert.equal(await waitingCount(machine), 0)
 
     const again = await machine.importLibraries([second], { expect: 1 })
@@ -102,13 +106,21 @@ describe('events a program could not send', () => {
     assert.deepEqual(readOutbox(machine, 'gtag').map((item) => item.packageName), ['secure-lib', 'secure-lib'], 'and its events wait again, with its own')
   })
 
+  test('16 programs that end at once on one machine all keep their event, and the next run carries all 16', async () => {
+    const machine = newMachine(collector)
+    await machine.importLibraries([second], { expect: 1 }) // the client id exists: the 16 only add to the outbox
+    await Promise.all(Array.from({ length: 16 }, () => runCut(machine, [first])))
+    const { requests } = await machine.importLibraries([second], { expect: 1 })
+    assert.deepEqual(packagesSent(requests), [...Array(16).fill('first-lib'), 'second-lib'])
+  })
+
   test('a request that was written is never kept, even when the collector does not answer', async (t) => {
     const machine = newMachine(collector)
     collector.setBehaviour('hang')
     t.after(() => collector.setBehaviour('normal'))
     const { requests } = await machine.importLibraries([first], { expect: 1 })
     assert.equal(requests.length, 1, 'the request reached the collector')
-    assert.equal(existsSync(outbox(machine, 'gtag')), false, 'so nothing waits to be sent again')
+    assert.equal(nothingWaits(machine), true, 'so nothing waits to be sent again')
   })
 
   test('each protocol waits in its own file, and a library takes only its own', async () => {
@@ -129,7 +141,7 @@ describe('events a program could not send', () => {
     await runCut(machine, [first])
     const refused = await machine.importLibraries([second], { env: { DO_NOT_TRACK: '1' } })
     assert.deepEqual(refused.requests, [])
-    assert.equal(existsSync(outbox(machine, 'gtag')), false, 'dropped, not kept for later')
+    assert.equal(nothingWaits(machine), true, 'dropped, not kept for later')
     const { requests } = await machine.importLibraries([second], { expect: 1 })
     assert.deepEqual(packagesSent(requests), ['second-lib'])
 
@@ -145,7 +157,7 @@ describe('events a program could not send', () => {
       await runCut(machine, [first])
       assert.equal(await waitingCount(machine), 1)
       assert.equal((await machine.popylar(command)).code, 0)
-      assert.equal(existsSync(outbox(machine, 'gtag')), false, `popylar ${command[0]} deletes the outbox`)
+      assert.equal(nothingWaits(machine), true, `popylar ${command[0]} deletes the outbox`)
     }
   })
 
@@ -168,12 +180,13 @@ describe('events a program could not send', () => {
     test(`an outbox that holds ${what} is dropped; the program and its own event are unharmed`, async () => {
       const machine = newMachine(collector)
       await machine.importLibraries([second], { expect: 1 })
-      writeFileSync(outbox(machine, 'gtag'), content!)
+      mkdirSync(outboxDir(machine), { recursive: true })
+      writeFileSync(join(outboxDir(machine), 'gtag.1.2.left.json'), content!)
       const { result, requests } = await machine.importLibraries([second], { expect: 1 })
       assert.deepEqual({ code: result.code, stdout: result.stdout, stderr: result.stderr }, { code: 0, stdout: '', stderr: '' })
       assert.deepEqual(packagesSent(requests), ['second-lib'])
       assert.deepEqual(requests[0]!.problems, [])
-      assert.equal(existsSync(outbox(machine, 'gtag')), false)
+      assert.equal(nothingWaits(machine), true)
     })
   }
 })

@@ -26,5 +26,5 @@ Other ways to say no, checked by every library each time it runs (any "no" wins)
 
 POPYLAR_DEBUG=1 prints each request instead of sending it.
 Choices are kept in $XDG_CONFIG_HOME/popylar/config.json (default ~/.config/popylar/config.json);
-events that a program ended too soon to send wait beside it, in outbox.gtag.json and outbox.mp.json.
+events that a program ended too soon to send wait beside it, in the outbox folder.
 `

@@ -72,13 +72,13 @@ export function readConfig(host: ServerHost): ConfigRead {
 }
 
 /**
- * Writes a whole file of the config folder through a temp file and a rename, so no reader ever sees half
+ * Writes a whole file (in the config folder) through a temp file and a rename, so no reader ever sees half
  * of it. With exclusive, an existing file is left alone and false is returned (the first writer wins).
  */
 export function writeAtomically(host: ServerHost, file: string, text: string, exclusive?: boolean): boolean {
   const { fs } = host
   if (!file || !denoGranted('write')) throw new Error('cannot write ' + file)
-  fs.mkdirSync(configDir(host), { recursive: true })
+  fs.mkdirSync(host.path.dirname(file), { recursive: true })
   const temp = `${file}.${host.process.pid}.${Math.random().toString(36).slice(2)}.tmp`
   fs.writeFileSync(temp, text, { mode: 0o600 })
   try {

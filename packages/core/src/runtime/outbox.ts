@@ -1,5 +1,5 @@
 // Events whose request a program could not write before it ended: a TLS handshake with a collector
-// 50 ms away takes longer than a program that only imports a library lives. They wait in a small file
+// 50 ms away takes longer than a program that only imports a library lives. They wait in small files
 // next to config.json, and the next run that sends carries them, after every "no" is checked again.
 import { configDir, writeAtomically } from './config-file.js'
 import { denoGranted, type ServerHost } from './host.js'
@@ -7,21 +7,20 @@ import { GOOGLE_ORIGIN } from './protocol.js'
 import type { CarriedProtocol } from './shared-state.js'
 import type { QueuedEvent } from './types.js'
 
-/** At most this many events wait in each file; the oldest go first. */
-const MAX_KEPT = 100
+/** At most this many events are carried by one run; the oldest are dropped. */
+const MAX_CARRIED = 100
 /** GA4 takes Measurement Protocol events up to 72 hours old. */
 const MAX_AGE_MS = 72 * 3600_000
 
-type Protocol = Exclude<CarriedProtocol, 'any'>
-
-/** One file per protocol: an inlined copy of the tracker carries one protocol, and takes only its own events. */
-export function outboxPath(host: ServerHost, protocol: Protocol): string {
-  return configDir(host) && host.path.join(configDir(host), `outbox.${protocol}.json`)
+/** The folder of waiting events: one file per program that left some, so programs ending together never clash. */
+export function outboxDir(host: ServerHost): string {
+  return configDir(host) && host.path.join(configDir(host), 'outbox')
 }
 
-const protocolOf = (item: QueuedEvent): Protocol => (item.apiSecret ? 'mp' : 'gtag')
+/** Files of one protocol's events (an inlined copy of the tracker carries one protocol, and takes only its own). */
+const fileOf = (protocol: CarriedProtocol) => (protocol === 'any' ? /^(gtag|mp)\.[\w.]+\.json$/ : new RegExp(`^${protocol}\\.[\\w.]+\\.json$`))
 
-/** A kept event that can still be sent: anything else in the file is dropped, never an error. */
+/** A kept event that can still be sent: anything else in a file is dropped, never an error. */
 function sendable(item: QueuedEvent): boolean {
   try {
     new URL(item.endpoint || GOOGLE_ORIGIN)
@@ -31,8 +30,7 @@ function sendable(item: QueuedEvent): boolean {
   }
 }
 
-/** The events in one outbox file; none when it is missing or broken. */
-export function readOutbox(host: ServerHost, file: string): QueuedEvent[] {
+function readEvents(host: ServerHost, file: string): QueuedEvent[] {
   try {
     return (JSON.parse(host.fs.readFileSync(file, 'utf8')) as QueuedEvent[]).filter(sendable)
   } catch {
@@ -40,42 +38,50 @@ export function readOutbox(host: ServerHost, file: string): QueuedEvent[] {
   }
 }
 
-/** Takes what earlier runs left for this copy's protocols. With peek (POPYLAR_DEBUG), leaves it in place. */
+function waitingFiles(host: ServerHost, protocol: CarriedProtocol): string[] {
+  try {
+    return host.fs.readdirSync(outboxDir(host)).filter((name) => fileOf(protocol).test(name))
+  } catch {
+    return []
+  }
+}
+
+/** Takes what earlier runs left for this copy's protocol. With peek (POPYLAR_DEBUG), leaves it in place. */
 export function takeOutbox(host: ServerHost, protocol: CarriedProtocol, peek: boolean): QueuedEvent[] {
-  const taken: QueuedEvent[] = []
   // Events that cannot be removed once sent would be sent again by every run (Deno without --allow-write).
-  if (!peek && !denoGranted('write')) return taken
-  for (const kind of protocol === 'any' ? (['gtag', 'mp'] as const) : [protocol]) {
-    const file = outboxPath(host, kind)
+  if (!peek && !denoGranted('write')) return []
+  const taken: QueuedEvent[] = []
+  for (const name of waitingFiles(host, protocol)) {
+    const file = host.path.join(outboxDir(host), name)
     // Renamed first: two programs starting together cannot both take the same events.
     const mine = peek ? file : `${file}.${host.process.pid}.taken`
     try {
       if (!peek) host.fs.renameSync(file, mine)
-      taken.push(...readOutbox(host, mine))
+      taken.push(...readEvents(host, mine))
       if (!peek) host.fs.unlinkSync(mine)
     } catch {}
   }
-  return taken
+  return taken.sort((a, b) => a.time - b.time).slice(-MAX_CARRIED)
 }
 
 /** How many events wait, for popylar status. */
 export function waitingEvents(host: ServerHost): number {
-  return readOutbox(host, outboxPath(host, 'gtag')).length + readOutbox(host, outboxPath(host, 'mp')).length
+  return waitingFiles(host, 'any').reduce((count, name) => count + readEvents(host, host.path.join(outboxDir(host), name)).length, 0)
 }
 
 /** Deletes every waiting event: after an opt-out, or with a new client id. */
 export function discardOutbox(host: ServerHost): void {
-  for (const kind of ['gtag', 'mp'] as const) host.fs.rmSync(outboxPath(host, kind), { force: true })
+  if (outboxDir(host)) host.fs.rmSync(outboxDir(host), { recursive: true, force: true })
 }
 
-/** Adds events to the outbox. Never throws: an event that cannot be kept is dropped. */
+/** Writes events to a file of their own in the outbox. Never throws: an event that cannot be kept is dropped. */
 export function keepForLater(host: ServerHost, items: QueuedEvent[]): void {
-  for (const kind of ['gtag', 'mp'] as const) {
-    const mine = items.filter((item) => protocolOf(item) === kind).map(({ settle, ...item }) => ({ ...item, notice: false }))
+  for (const protocol of ['gtag', 'mp'] as const) {
+    const mine = items.filter((item) => (item.apiSecret ? 'mp' : 'gtag') === protocol).map(({ settle, ...item }) => ({ ...item, notice: false }))
     if (!mine.length) continue
     try {
-      const file = outboxPath(host, kind)
-      writeAtomically(host, file, JSON.stringify([...readOutbox(host, file), ...mine].slice(-MAX_KEPT)))
+      const name = `${protocol}.${host.process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.json`
+      writeAtomically(host, host.path.join(outboxDir(host), name), JSON.stringify(mine))
     } catch {}
   }
 }
