@@ -114,6 +114,14 @@ describe('events a program could not send', () => {
     assert.deepEqual(packagesSent(requests), [...Array(16).fill('first-lib'), 'second-lib'])
   })
 
+  test('with no home (neither HOME nor XDG_CONFIG_HOME), nothing waits anywhere: the working folder stays empty', async () => {
+    const machine = newMachine(collector)
+    const { result, requests } = await machine.importLibraries([first], { withoutHome: true, env: { POPYLAR_ENDPOINT: stalled.url } })
+    assert.deepEqual({ code: result.code, stderr: result.stderr, requests }, { code: 0, stderr: '', requests: [] })
+    assert.deepEqual(readdirSync(machine.home.cwd), [])
+    assert.equal(existsSync(machine.home.configHome), false)
+  })
+
   test('a request that was written is never kept, even when the collector does not answer', async (t) => {
     const machine = newMachine(collector)
     collector.setBehaviour('hang')

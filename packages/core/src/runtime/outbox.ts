@@ -76,6 +76,8 @@ export function discardOutbox(host: ServerHost): void {
 
 /** Writes events to a file of their own in the outbox. Never throws: an event that cannot be kept is dropped. */
 export function keepForLater(host: ServerHost, items: QueuedEvent[]): void {
+  // No config folder (no home): nothing could have been sent, and nothing may land in the working directory.
+  if (!outboxDir(host)) return
   for (const protocol of ['gtag', 'mp'] as const) {
     const mine = items.filter((item) => (item.apiSecret ? 'mp' : 'gtag') === protocol).map(({ settle, ...item }) => ({ ...item, notice: false }))
     if (!mine.length) continue
