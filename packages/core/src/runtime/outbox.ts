@@ -1,5 +1,5 @@
 // Events whose request a program could not write before it ended: a TLS handshake with a collector
-// 50 ms away takes longer than a program that only imports a library lives. They wait in small files
+// 50 ms away takes longer than a program that only imports a library lives. They wait in a folder
 // next to config.json, and the next run that sends carries them, after every "no" is checked again.
 import { configDir, writeAtomically } from './config-file.js'
 import { denoGranted, type ServerHost } from './host.js'
