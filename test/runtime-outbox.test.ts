@@ -122,6 +122,29 @@ describe('events a program could not send', () => {
     assert.equal(existsSync(machine.home.configHome), false)
   })
 
+  test('a program that calls process.exit() right after the import, before anything could be sent: its event waits for the next run', async () => {
+    const machine = newMachine(collector)
+    const exiting = (env: Record<string, string> = {}) =>
+      run(process.execPath, ['--input-type=module', '-e', `import ${JSON.stringify(pathToFileURL(first).href)}\nconsole.log('done')\nprocess.exit(0)`], { env: { ...machine.home.env, POPYLAR_ENDPOINT: collector.url, ...env }, cwd: machine.home.cwd })
+
+    const refused = await exiting({ DO_NOT_TRACK: '1' })
+    assert.deepEqual({ code: refused.code, stdout: refused.stdout, stderr: refused.stderr }, { code: 0, stdout: 'done\n', stderr: '' })
+    assert.equal(nothingWaits(machine), true, 'with a "no", nothing is kept either')
+
+    const debug = await exiting({ POPYLAR_DEBUG: '1' })
+    assert.match(debug.stderr, /^popylar: the program exited before sending: 1 event\(s\) would wait for its next run$/m)
+    assert.equal(nothingWaits(machine), true, 'POPYLAR_DEBUG keeps nothing')
+
+    collector.clear()
+    const cut = await exiting()
+    assert.deepEqual({ code: cut.code, stdout: cut.stdout, stderr: cut.stderr }, { code: 0, stdout: 'done\n', stderr: '' })
+    assert.deepEqual(readOutbox(machine, 'gtag').map((item) => item.packageName), ['first-lib'])
+    assert.deepEqual(collector.requests, [], 'nothing was sent')
+    const { requests } = await machine.importLibraries([second], { expect: 1 })
+    assert.deepEqual(packagesSent(requests), ['first-lib', 'second-lib'])
+    assert.deepEqual(requests[0]!.problems, [])
+  })
+
   test('a request that was written is never kept, even when the collector does not answer', async (t) => {
     const machine = newMachine(collector)
     collector.setBehaviour('hang')

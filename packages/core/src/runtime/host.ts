@@ -55,23 +55,38 @@ function inWorker(proc: NodeJS.Process): boolean {
   return 'WorkerGlobalScope' in globalThis || bun?.isMainThread === false || !!(proc.chdir as { disabled?: boolean }).disabled
 }
 
+/** A main thread of Node, Bun or Deno with the permissions the tracker needs. */
+function serverAllowed(proc: NodeJS.Process): boolean {
+  return denoGranted('env', 'read', 'net') && !inWorker(proc)
+}
+
+function serverHost(proc: NodeJS.Process, fs: typeof Fs, path: typeof Path, crypto?: { randomUUID(): string }): ServerHost {
+  const { versions } = proc
+  const randomUUID = () => (crypto ?? builtinAtOnce('crypto')).randomUUID()
+  const kind = versions.bun ? 'bun' : versions.deno ? 'deno' : 'node'
+  return { kind, version: versions[kind]!, env: proc.env, fs, path, randomUUID, builtin: loadBuiltin, process: proc }
+}
+
 /** The host, or undefined where the tracker must stay silent (workers, edge runtimes, denied permissions). */
 export async function detectHost(): Promise<Host | undefined> {
   const proc = globalThis.process
   const versions = proc && proc.versions
   if (versions && versions.node && typeof proc.on === 'function') {
-    if (!denoGranted('env', 'read', 'net') || inWorker(proc)) return
+    if (!serverAllowed(proc)) return
     const [fs, path] = await Promise.all(['fs', 'path'].map(loadBuiltin))
     // Loading crypto takes 3 ms, and only a machine's first run needs it: loaded then, where it can be loaded at once.
-    const crypto = 'getBuiltinModule' in proc ? undefined : await loadBuiltin('crypto')
-    const randomUUID = () => (crypto ?? builtinAtOnce('crypto')).randomUUID()
-    const kind = versions.bun ? 'bun' : versions.deno ? 'deno' : 'node'
-    return { kind, version: versions[kind]!, env: proc.env, fs, path, randomUUID, builtin: loadBuiltin, process: proc }
+    return serverHost(proc, fs, path, 'getBuiltinModule' in proc ? undefined : await loadBuiltin('crypto'))
   }
   if (typeof document === 'object') {
     const match = /(Firefox|Edg|Chrome|Safari)\/(\d+)/.exec(navigator.userAgent)
     return { kind: 'browser', version: match ? match[1] + ' ' + match[2] : '' }
   }
+}
+
+/** The server host without waiting, where builtins load at once (process.getBuiltinModule): at exit, nothing can wait. */
+export function serverHostAtOnce(): ServerHost | undefined {
+  const [fs, path] = [builtinAtOnce('fs'), builtinAtOnce('path')]
+  if (fs && path && serverAllowed(globalThis.process)) return serverHost(globalThis.process, fs, path)
 }
 
 /** The user's home: from the environment only, so that no home means no config, and nothing is sent. */

@@ -1,16 +1,18 @@
 // The process-wide queue: one event per package per process, however many copies of the tracker
 // are loaded; events for one measurement id go out together, after the import has returned.
 import { browserClientId, firstInSession, sendFromBrowser } from './browser.js'
-import { ensureClientId, readConfig } from './config-file.js'
+import { ensureClientId, readConfig, type ConfigRead } from './config-file.js'
 import { envFlag, isCI, machineRefusal, packageRefusal } from './consent.js'
 import { MAX_EVENTS_PER_REQUEST } from './ga4-rules.js'
-import { detectHost, runtimeParams, type Host, type ServerHost } from './host.js'
+import { detectHost, runtimeParams, serverHostAtOnce, type Host, type ServerHost } from './host.js'
 import { showNoticeOnce } from './notice.js'
-import { holdUntilWritten, takeOutbox } from './outbox.js'
+import { holdUntilWritten, keepForLater, takeOutbox } from './outbox.js'
 import { buildRequest, CARRIED_PROTOCOL, type CollectRequest } from './protocol.js'
 import { sendFromServer } from './send-server.js'
 import { sharedState } from './shared-state.js'
 import type { QueuedEvent } from './types.js'
+
+let watchingExit = false
 
 /** Queues an event; with onceKey, only the first event with that key in this process is kept. */
 export function enqueue(item: QueuedEvent, onceKey?: string): void {
@@ -18,7 +20,43 @@ export function enqueue(item: QueuedEvent, onceKey?: string): void {
   if (onceKey && state.seen[onceKey]) return item.settle?.(false)
   if (onceKey) state.seen[onceKey] = 1
   // The first event schedules the flush: after the importing module has finished, so the import costs nothing.
-  if (state.queue.push(item) === 1) setTimeout(() => flush(state.queue.splice(0), state.sessionId), 0)
+  if (state.queue.push(item) === 1) {
+    setTimeout(() => flush(state.queue.splice(0), state.sessionId), 0)
+    // A program may call process.exit() before that (a CLI's --help): what it queued then waits for the next run.
+    const proc = globalThis.process
+    if (!watchingExit && typeof proc?.once === 'function') watchingExit = !!proc.once('exit', () => keepUnflushed(state.queue.splice(0)))
+  }
+}
+
+/** Prints under POPYLAR_DEBUG, and only then. */
+function debugSay(host: ServerHost): ((text: string) => void) | undefined {
+  if (envFlag(host.env.POPYLAR_DEBUG)) return (text) => host.process.stderr.write(`popylar: ${text}\n`)
+}
+
+/** The events that every channel allows to leave; each of the others is settled, and under POPYLAR_DEBUG said. */
+function consented(host: ServerHost, config: ConfigRead, items: QueuedEvent[], say: ((text: string) => void) | undefined): QueuedEvent[] {
+  const ci = isCI(host.env)
+  const machineNo = machineRefusal(host, config)
+  return items.filter((item) => {
+    const no = machineNo || packageRefusal(config, item.packageName, item.consent) || (ci && !item.ci && 'ci')
+    if (no) {
+      say?.(`not sending "${item.event.name}" of ${item.packageName ?? 'this program'} (${no})`)
+      item.settle?.(false)
+    }
+    return !no
+  })
+}
+
+/** At exit, before the flush ran: the allowed events wait in the outbox. Only where builtins load at once. */
+function keepUnflushed(items: QueuedEvent[]): void {
+  try {
+    const host = items.length ? serverHostAtOnce() : undefined
+    if (!host) return
+    const say = debugSay(host)
+    const allowed = consented(host, readConfig(host), describe(host, items, isCI(host.env)), say)
+    if (say) say(`the program exited before sending: ${allowed.length} event(s) would wait for its next run`)
+    else keepForLater(host, allowed)
+  } catch {}
 }
 
 function settleAll(items: QueuedEvent[], delivered: boolean): void {
@@ -62,31 +100,20 @@ async function flush(items: QueuedEvent[], sessionId: number): Promise<void> {
 
 function flushFromServer(host: ServerHost, fresh: QueuedEvent[], sessionId: number): void {
   const { env } = host
-  const debug = envFlag(env.POPYLAR_DEBUG)
-  const say = (text: string) => debug && host.process.stderr.write(`popylar: ${text}\n`)
+  const say = debugSay(host)
   const config = readConfig(host)
-  const ci = isCI(env)
-  const machineNo = machineRefusal(host, config)
   // Events that earlier runs could not send were described by their own run; they face today's "no"s too.
-  const items = [...describe(host, fresh, ci), ...takeOutbox(host, CARRIED_PROTOCOL, debug)]
-  const allowed = items.filter((item) => {
-    const no = machineNo || packageRefusal(config, item.packageName, item.consent) || (ci && !item.ci && 'ci')
-    if (no) {
-      say(`not sending "${item.event.name}" of ${item.packageName ?? 'this program'} (${no})`)
-      item.settle?.(false)
-    }
-    return !no
-  })
+  const allowed = consented(host, config, [...describe(host, fresh, isCI(env)), ...takeOutbox(host, CARRIED_PROTOCOL, !!say)], say)
   const clientId = allowed.length ? ensureClientId(host, config) : undefined
   if (!clientId) return settleAll(allowed, false)
   const announced = allowed.find((item) => item.notice && item.packageName)
-  if (announced && !debug) showNoticeOnce(host, readConfig(host), announced.packageName!)
+  if (announced && !say) showNoticeOnce(host, readConfig(host), announced.packageName!)
   // A loopback collector named by POPYLAR_ENDPOINT replaces the compiled endpoint (tests, demos); nothing else can.
   const endpoint = env.POPYLAR_ENDPOINT
   if (endpoint && /^http:\/\/(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?(\/|$)/.test(endpoint)) for (const item of allowed) item.endpoint = endpoint
   for (const [request, batch] of requests(allowed, clientId, sessionId)) {
-    if (debug) say(`POST ${request.url}\n${request.body}`)
+    if (say) say(`POST ${request.url}\n${request.body}`)
     else sendFromServer(host, request, holdUntilWritten(host, batch)).then((accepted) => settleAll(batch, accepted))
   }
-  if (debug) settleAll(allowed, false)
+  if (say) settleAll(allowed, false)
 }
