@@ -129,6 +129,16 @@ for (const [name] of installing) {
       assert.deepEqual(events.map((event) => [event.params.package_name, event.params.runtime]), [[LIBRARY.packageName, runtime.kind], [LIBRARY.packageName, runtime.kind]], "the first run's event and the second's")
     })
 
+    test('a program that calls process.exit() right after the import: its event waits, and the next run carries it (where builtins load at once)', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+      const program = loading([LIBRARY_ESM])
+      const home = tempHome(t)
+      assertSilent(await runProgram(t, runtime, collector, { ...program, source: program.source + '\nprocess.exit(0)\n', home }), program.prints)
+      const next = await runProgram(t, runtime, collector, { ...program, home, expect: 1 })
+      // process.getBuiltinModule (Node 20.16+, Bun, Deno) lets the exit handler read the config and write at once; Node 18 has none.
+      const kept = runtime.kind !== 'node' || Number(runtime.version.split('.')[0]) >= 20 ? 1 : 0
+      assert.equal(eventsOf(next.requests).length, kept + 1, `${kept} carried event and the run's own`)
+    })
+
     const url = JSON.stringify(pathToFileURL(LIBRARY_ESM.file).href)
     const withoutProcess: Array<[string, string]> = [
       ['without a global process (as in an edge runtime)', 'delete globalThis.process'],
