@@ -145,6 +145,16 @@ describe('events a program could not send', () => {
     assert.deepEqual(requests[0]!.problems, [])
   })
 
+  test('a program with many exit listeners of its own gets no MaxListenersExceededWarning from the tracker', async () => {
+    const machine = newMachine(collector)
+    // Up to 9: Node itself may hold one, and a tenth of the program's own would pass the limit without the tracker.
+    for (const own of [6, 7, 8, 9]) {
+      const source = `for (let i = 0; i < ${own}; i++) process.on('exit', () => {})\nawait import(${JSON.stringify(pathToFileURL(first).href)})\nconsole.log(process.listenerCount('exit') <= process.getMaxListeners())`
+      const result = await run(process.execPath, ['--input-type=module', '-e', source], { env: { ...machine.home.env, POPYLAR_ENDPOINT: stalled.url }, cwd: machine.home.cwd })
+      assert.deepEqual({ code: result.code, stdout: result.stdout, stderr: result.stderr }, { code: 0, stdout: 'true\n', stderr: '' }, `with ${own} listeners of its own`)
+    }
+  })
+
   test('a request that was written is never kept, even when the collector does not answer', async (t) => {
     const machine = newMachine(collector)
     collector.setBehaviour('hang')

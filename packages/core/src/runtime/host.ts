@@ -89,6 +89,15 @@ export function serverHostAtOnce(): ServerHost | undefined {
   if (fs && path && serverAllowed(globalThis.process)) return serverHost(globalThis.process, fs, path)
 }
 
+/**
+ * Calls fn when the process exits, unless one more listener would pass the process's limit: Node and Deno
+ * would then print a MaxListenersExceededWarning, and the tracker never prints. True when added.
+ */
+export function onExit(proc: NodeJS.Process, fn: () => void): boolean {
+  const max = proc.getMaxListeners?.() ?? 10
+  return (!max || proc.listenerCount('exit') < max) && !!proc.once('exit', fn)
+}
+
 /** The user's home: from the environment only, so that no home means no config, and nothing is sent. */
 export function homeDir(host: ServerHost): string | undefined {
   return host.env.HOME || host.env.USERPROFILE

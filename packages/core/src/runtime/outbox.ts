@@ -2,7 +2,7 @@
 // 50 ms away takes longer than a program that only imports a library lives. They wait in a folder
 // next to config.json, and the next run that sends carries them, after every "no" is checked again.
 import { configDir, writeAtomically } from './config-file.js'
-import { denoGranted, type ServerHost } from './host.js'
+import { denoGranted, onExit, type ServerHost } from './host.js'
 import { GOOGLE_ORIGIN } from './protocol.js'
 import type { CarriedProtocol } from './shared-state.js'
 import type { QueuedEvent } from './types.js'
@@ -98,7 +98,7 @@ let unwritten: Set<QueuedEvent[]> | undefined
 export function holdUntilWritten(host: ServerHost, batch: QueuedEvent[]): () => void {
   if (!unwritten) {
     const held = (unwritten = new Set())
-    host.process.once('exit', () => keepForLater(host, [...held].flat()))
+    onExit(host.process, () => keepForLater(host, [...held].flat()))
   }
   unwritten.add(batch)
   return () => unwritten!.delete(batch)

@@ -4,7 +4,7 @@ import { browserClientId, firstInSession, sendFromBrowser } from './browser.js'
 import { ensureClientId, readConfig, type ConfigRead } from './config-file.js'
 import { envFlag, isCI, machineRefusal, packageRefusal } from './consent.js'
 import { MAX_EVENTS_PER_REQUEST } from './ga4-rules.js'
-import { detectHost, runtimeParams, serverHostAtOnce, type Host, type ServerHost } from './host.js'
+import { detectHost, onExit, runtimeParams, serverHostAtOnce, type Host, type ServerHost } from './host.js'
 import { showNoticeOnce } from './notice.js'
 import { holdUntilWritten, keepForLater, takeOutbox } from './outbox.js'
 import { buildRequest, CARRIED_PROTOCOL, type CollectRequest } from './protocol.js'
@@ -24,7 +24,7 @@ export function enqueue(item: QueuedEvent, onceKey?: string): void {
     setTimeout(() => flush(state.queue.splice(0), state.sessionId), 0)
     // A program may call process.exit() before that (a CLI's --help): what it queued then waits for the next run.
     const proc = globalThis.process
-    if (!watchingExit && typeof proc?.once === 'function') watchingExit = !!proc.once('exit', () => keepUnflushed(state.queue.splice(0)))
+    if (!watchingExit && typeof proc?.once === 'function') watchingExit = onExit(proc, () => keepUnflushed(state.queue.splice(0)))
   }
 }
 
