@@ -9,7 +9,7 @@ import { compare, blockRatio, summarise, type Comparison, type Summary } from '.
 
 /**
  * Enough time per bundler for a good median: a 200 ms build varies by ±10% from one block of four to the
- * next, so a median that must tell 3% from 1% needs a couple of hundred blocks. The whole bench takes about 20 minutes.
+ * next, so a median that must tell 3% from 1% needs a couple of hundred blocks. The whole bench takes about 25 minutes.
  */
 const BUDGET_PER_BUNDLER_MS = 200_000
 /** Above this for 14 builds, a bundler gets the minimum of 5 runs each. */

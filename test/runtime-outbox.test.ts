@@ -58,10 +58,16 @@ const packagesSent = (requests: Collector['requests']) => requests.flatMap((requ
 /** A run whose connection never completes: the program ends before the request is written. */
 async function runCut(machine: Machine, files: string[], env: Record<string, string> = {}) {
   const { result, requests } = await machine.importLibraries(files, { env: { POPYLAR_ENDPOINT: stalled.url, ...env } })
-  assert.deepEqual({ code: result.code, stdout: result.stdout, stderr: result.stderr }, { code: 0, stdout: '', stderr: '' }, 'the program is not disturbed')
+  assert.deepEqual(outcome(result), { code: 0, stdout: '', stderr: '' }, 'the program is not disturbed')
   assert.deepEqual(requests, [], 'nothing arrived')
   assert.ok(!nothingWaits(machine), 'the event waits in the outbox')
 }
+
+/** A program of its own, as an ES module, in the machine's home (with the machine's environment only, plus env). */
+const runSource = (machine: Machine, source: string, env: Record<string, string> = {}) =>
+  run(process.execPath, ['--input-type=module', '-e', source], { env: { ...machine.home.env, ...env }, cwd: machine.home.cwd })
+const urlOf = (file: string) => JSON.stringify(pathToFileURL(file).href)
+const outcome = ({ code, stdout, stderr }: { code: number | null; stdout: string; stderr: string }) => ({ code, stdout, stderr })
 
 async function waitingCount(machine: Machine): Promise<number> {
   return JSON.parse((await machine.popylar(['status', '--json'])).stdout).waiting
@@ -92,11 +98,10 @@ describe('events a program could not send', () => {
 
   test('over HTTPS, a Node program that is done does not wait for a handshake: its event waits, and one still at work connects', async () => {
     const machine = newMachine(collector)
-    const program = (worksMs: number) => `import ${JSON.stringify(pathToFileURL(secure).href)}\n${worksMs ? `setTimeout(() => {}, ${worksMs})` : ''}`
-    const runProgram = (worksMs: number) => run(process.execPath, ['--input-type=module', '-e', program(worksMs)], { env: machine.home.env, cwd: machine.home.cwd })
+    const runProgram = (worksMs: number) => runSource(machine, `import ${urlOf(secure)}\n${worksMs ? `setTimeout(() => {}, ${worksMs})` : ''}`)
     connections = 0
     const done = await runProgram(0)
-    assert.deepEqual({ code: done.code, stdout: done.stdout, stderr: done.stderr }, { code: 0, stdout: '', stderr: '' })
+    assert.deepEqual(outcome(done), { code: 0, stdout: '', stderr: '' })
     assert.equal(connections, 0, 'no connection from a program that is done')
     assert.deepEqual(readOutbox(machine, 'gtag').map((item) => item.packageName), ['secure-lib'])
 
@@ -124,11 +129,10 @@ describe('events a program could not send', () => {
 
   test('a program that calls process.exit() right after the import, before anything could be sent: its event waits for the next run', async () => {
     const machine = newMachine(collector)
-    const exiting = (env: Record<string, string> = {}) =>
-      run(process.execPath, ['--input-type=module', '-e', `import ${JSON.stringify(pathToFileURL(first).href)}\nconsole.log('done')\nprocess.exit(0)`], { env: { ...machine.home.env, POPYLAR_ENDPOINT: collector.url, ...env }, cwd: machine.home.cwd })
+    const exiting = (env: Record<string, string> = {}) => runSource(machine, `import ${urlOf(first)}\nconsole.log('done')\nprocess.exit(0)`, { POPYLAR_ENDPOINT: collector.url, ...env })
 
     const refused = await exiting({ DO_NOT_TRACK: '1' })
-    assert.deepEqual({ code: refused.code, stdout: refused.stdout, stderr: refused.stderr }, { code: 0, stdout: 'done\n', stderr: '' })
+    assert.deepEqual(outcome(refused), { code: 0, stdout: 'done\n', stderr: '' })
     assert.equal(nothingWaits(machine), true, 'with a "no", nothing is kept either')
 
     const debug = await exiting({ POPYLAR_DEBUG: '1' })
@@ -137,7 +141,7 @@ describe('events a program could not send', () => {
 
     collector.clear()
     const cut = await exiting()
-    assert.deepEqual({ code: cut.code, stdout: cut.stdout, stderr: cut.stderr }, { code: 0, stdout: 'done\n', stderr: '' })
+    assert.deepEqual(outcome(cut), { code: 0, stdout: 'done\n', stderr: '' })
     assert.deepEqual(readOutbox(machine, 'gtag').map((item) => item.packageName), ['first-lib'])
     assert.deepEqual(collector.requests, [], 'nothing was sent')
     const { requests } = await machine.importLibraries([second], { expect: 1 })
@@ -149,9 +153,9 @@ describe('events a program could not send', () => {
     const machine = newMachine(collector)
     // Up to 9: Node itself may hold one, and a tenth of the program's own would pass the limit without the tracker.
     for (const own of [6, 7, 8, 9]) {
-      const source = `for (let i = 0; i < ${own}; i++) process.on('exit', () => {})\nawait import(${JSON.stringify(pathToFileURL(first).href)})\nconsole.log(process.listenerCount('exit') <= process.getMaxListeners())`
-      const result = await run(process.execPath, ['--input-type=module', '-e', source], { env: { ...machine.home.env, POPYLAR_ENDPOINT: stalled.url }, cwd: machine.home.cwd })
-      assert.deepEqual({ code: result.code, stdout: result.stdout, stderr: result.stderr }, { code: 0, stdout: 'true\n', stderr: '' }, `with ${own} listeners of its own`)
+      const source = `for (let i = 0; i < ${own}; i++) process.on('exit', () => {})\nawait import(${urlOf(first)})\nconsole.log(process.listenerCount('exit') <= process.getMaxListeners())`
+      const result = await runSource(machine, source, { POPYLAR_ENDPOINT: stalled.url })
+      assert.deepEqual(outcome(result), { code: 0, stdout: 'true\n', stderr: '' }, `with ${own} listeners of its own`)
     }
   })
 
@@ -224,7 +228,7 @@ describe('events a program could not send', () => {
       mkdirSync(outboxDir(machine), { recursive: true })
       writeFileSync(join(outboxDir(machine), 'gtag.1.2.left.json'), content!)
       const { result, requests } = await machine.importLibraries([second], { expect: 1 })
-      assert.deepEqual({ code: result.code, stdout: result.stdout, stderr: result.stderr }, { code: 0, stdout: '', stderr: '' })
+      assert.deepEqual(outcome(result), { code: 0, stdout: '', stderr: '' })
       assert.deepEqual(packagesSent(requests), ['second-lib'])
       assert.deepEqual(requests[0]!.problems, [])
       assert.equal(nothingWaits(machine), true)

@@ -2,8 +2,8 @@
 // 50 ms away takes longer than a program that only imports a library lives. They wait in a folder
 // next to config.json, and the next run that sends carries them, after every "no" is checked again.
 import { configDir, writeAtomically } from './config-file.js'
-import { denoGranted, onExit, type ServerHost } from './host.js'
-import { GOOGLE_ORIGIN } from './protocol.js'
+import { denoGranted, type ServerHost } from './host.js'
+import { collectUrl } from './protocol.js'
 import type { CarriedProtocol } from './shared-state.js'
 import type { QueuedEvent } from './types.js'
 
@@ -23,7 +23,7 @@ const fileOf = (protocol: CarriedProtocol) => (protocol === 'any' ? /^(gtag|mp)\
 /** A kept event that can still be sent: anything else in a file is dropped, never an error. */
 function sendable(item: QueuedEvent): boolean {
   try {
-    new URL(item.endpoint || GOOGLE_ORIGIN)
+    collectUrl(item, '')
     return typeof item.measurementId === 'string' && typeof item.event.name === 'string' && typeof item.event.params === 'object' && Date.now() - item.time < MAX_AGE_MS
   } catch {
     return false
@@ -88,18 +88,20 @@ export function keepForLater(host: ServerHost, items: QueuedEvent[]): void {
   }
 }
 
-let unwritten: Set<QueuedEvent[]> | undefined
+/** Batches whose request is not written yet, with the host that sends them. */
+let unwritten: { host: ServerHost; batches: Set<QueuedEvent[]> } | undefined
 
 /**
  * Holds a batch until its request is written (call the function returned then). A batch still held when
- * the program exits goes to the outbox; one whose request was written is never kept, even unanswered,
- * so no event arrives twice.
+ * the program exits is kept by keepUnwritten; one whose request was written is never kept, even
+ * unanswered, so no event arrives twice.
  */
 export function holdUntilWritten(host: ServerHost, batch: QueuedEvent[]): () => void {
-  if (!unwritten) {
-    const held = (unwritten = new Set())
-    onExit(host.process, () => keepForLater(host, [...held].flat()))
-  }
-  unwritten.add(batch)
-  return () => unwritten!.delete(batch)
+  const held = (unwritten ??= { host, batches: new Set() }).batches.add(batch)
+  return () => held.delete(batch)
+}
+
+/** At exit: the batches still held go to the outbox. */
+export function keepUnwritten(): void {
+  if (unwritten) keepForLater(unwritten.host, [...unwritten.batches].flat())
 }

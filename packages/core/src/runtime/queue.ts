@@ -6,7 +6,7 @@ import { envFlag, isCI, machineRefusal, packageRefusal } from './consent.js'
 import { MAX_EVENTS_PER_REQUEST } from './ga4-rules.js'
 import { detectHost, onExit, runtimeParams, serverHostAtOnce, type Host, type ServerHost } from './host.js'
 import { showNoticeOnce } from './notice.js'
-import { holdUntilWritten, keepForLater, takeOutbox } from './outbox.js'
+import { holdUntilWritten, keepForLater, keepUnwritten, takeOutbox } from './outbox.js'
 import { buildRequest, CARRIED_PROTOCOL, type CollectRequest } from './protocol.js'
 import { sendFromServer } from './send-server.js'
 import { sharedState } from './shared-state.js'
@@ -22,9 +22,10 @@ export function enqueue(item: QueuedEvent, onceKey?: string): void {
   // The first event schedules the flush: after the importing module has finished, so the import costs nothing.
   if (state.queue.push(item) === 1) {
     setTimeout(() => flush(state.queue.splice(0), state.sessionId), 0)
-    // A program may call process.exit() before that (a CLI's --help): what it queued then waits for the next run.
+    // One exit listener keeps, for the next run, what the program ended too soon to send: events queued
+    // when it called process.exit() before the flush (a CLI's --help), and requests not written yet.
     const proc = globalThis.process
-    if (!watchingExit && typeof proc?.once === 'function') watchingExit = onExit(proc, () => keepUnflushed(state.queue.splice(0)))
+    if (!watchingExit && typeof proc?.once === 'function') watchingExit = onExit(proc, () => (keepUnwritten(), keepUnflushed(state.queue.splice(0))))
   }
 }
 
