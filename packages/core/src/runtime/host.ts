@@ -30,6 +30,21 @@ function builtinAtOnce(name: string): any {
   return (globalThis.process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.('node:' + name)
 }
 
+/** A builtin where it loads at once; elsewhere (browsers, Node before 20.16) globalThis, which has what the caller needs. */
+export function builtinOrGlobal<T>(name: string): T {
+  try {
+    return builtinAtOnce(name) ?? globalThis
+  } catch {
+    return globalThis as T
+  }
+}
+
+/**
+ * setTimeout and clearTimeout from the timers module: a test's fake timers (Jest's, sinon's) replace only
+ * the globals, so the tracker's own timers stay out of the test's sight, and still run.
+ */
+export const realTimers = () => builtinOrGlobal<Pick<typeof globalThis, 'setTimeout' | 'clearTimeout'>>('timers')
+
 /** Loads a builtin without an import statement a bundler could see. */
 function loadBuiltin(name: string): Promise<any> {
   // Older Node: a dynamic import hidden in a string, which no bundler rewrites.

@@ -3,7 +3,7 @@
 // and a request that is written by then is delivered even though nobody waits for the answer.
 import type { Socket } from 'node:net'
 import type { Resolver } from 'node:dns'
-import type { ServerHost } from './host.js'
+import { realTimers, type ServerHost } from './host.js'
 import type { CollectRequest } from './protocol.js'
 
 /** How long the tracker may keep a program that is done alive, to get its request written. */
@@ -29,6 +29,7 @@ function programIsDone(host: ServerHost): boolean {
 
 /** Sends one request; calls onWritten once it is written. Settles with true when the collector answered 2xx. Never throws, never rejects. */
 export function sendFromServer(host: ServerHost, request: CollectRequest, onWritten: () => void): Promise<boolean> {
+  const { setTimeout, clearTimeout } = realTimers()
   return new Promise((resolve) => {
     const url = new URL(request.url)
     const secure = url.protocol === 'https:'

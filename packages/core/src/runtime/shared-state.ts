@@ -1,12 +1,13 @@
 // What every copy of the tracker in one process shares, under a Symbol.for key: ESM and CJS builds,
 // several libraries, several versions of popylar. Its shape is a contract between those versions:
 // change it only together with the key.
+import { builtinOrGlobal } from './host.js'
 import type { InjectedConfig, QueuedEvent } from './types.js'
 
 export type CarriedProtocol = 'mp' | 'gtag' | 'any'
 
 export interface SharedState {
-  /** Keys of the packages already counted in this process. */
+  /** Keys of the packages already counted in this process: one record for the whole process (see countedInProcess). */
   seen: Record<string, 1>
   queue: QueuedEvent[]
   sessionId: number
@@ -21,5 +22,16 @@ export function stateKey(protocol: CarriedProtocol): string {
 
 export function sharedState(protocol: CarriedProtocol): SharedState {
   const global = globalThis as { [key: symbol]: SharedState | undefined }
-  return (global[Symbol.for(stateKey(protocol))] ??= { seen: {}, queue: [], sessionId: Math.floor(Date.now() / 1000) })
+  return (global[Symbol.for(stateKey(protocol))] ??= { seen: countedInProcess(), queue: [], sessionId: Math.floor(Date.now() / 1000) })
+}
+
+/**
+ * The packages counted in this process, kept on an object that every sandbox in the process shares: the
+ * path module. Jest runs each test file in a vm context with globals and a process object of its own
+ * (its getBuiltinModule('node:process') returns that copy too), but hands every test file the same
+ * builtin modules, so a library that each test file loads is counted once. Where there is no
+ * process.getBuiltinModule (browsers, Node before 20.16), on globalThis.
+ */
+function countedInProcess(): Record<string, 1> {
+  return (builtinOrGlobal<{ [key: symbol]: Record<string, 1> | undefined }>('path')[Symbol.for('popylar.v1.seen')] ??= {})
 }

@@ -1,0 +1,71 @@
+// Libraries are loaded by test runners too, and Jest is the hard case: it runs each test file in a vm
+// context of its own (fresh globals, a copy of process) and can fake the timers. The library is still
+// counted once per process, and its tracker stays out of the tests' sight.
+import { test, type TestContext } from 'node:test'
+import assert from 'node:assert/strict'
+import { writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
+import { join } from 'node:path'
+import { tinyLibrary } from './support/library.js'
+import { requestsAfterExit } from './support/requests-after-exit.js'
+import { run } from './support/run.js'
+import { tempHome } from './support/temp-home.js'
+import { collectorFor } from './support/tracked-run.js'
+
+const JEST = createRequire(import.meta.url).resolve('jest/bin/jest')
+
+interface JestRun {
+  /** The test files, given the path of the library's CommonJS build as a JS string literal. */
+  files: (library: string) => Record<string, string>
+  /** The collector's URL, compiled into the library; else a local collector. */
+  endpoint?: string
+}
+
+/** Runs Jest on the test files in one process (as on a one-core machine, or with --runInBand); returns the package names that arrived. */
+async function jestRun(t: TestContext, { files, endpoint }: JestRun): Promise<string[]> {
+  const library = await tinyLibrary(t, { name: 'tiny-lib', plugin: endpoint ? { endpoint } : {} })
+  const collector = await collectorFor(t)
+  const home = tempHome(t)
+  const sources = files(JSON.stringify(library.cjs))
+  writeFileSync(join(home.cwd, 'package.json'), JSON.stringify({ name: 'app', private: true, jest: { testMatch: ['**/*.test.cjs'] } }))
+  for (const [name, source] of Object.entries(sources)) writeFileSync(join(home.cwd, name), source)
+  const result = await run(process.execPath, [JEST, '--runInBand'], { env: { ...home.env, POPYLAR_ENDPOINT: endpoint ? undefined : collector.url }, cwd: home.cwd })
+  assert.equal(result.code, 0, result.stderr)
+  assert.match(result.stderr, new RegExp(`Tests:\\s+${Object.keys(sources).length} passed`))
+  const requests = await requestsAfterExit(collector, endpoint ? 0 : 1)
+  return requests.flatMap((request) => request.events.map((event) => String(event.params.package_name)))
+}
+
+/** A test file that fakes the timers before it loads the library, and checks, once the tracker has had time to send, that no fake timer is pending. */
+const fakeTimersTest = (library: string) => ({
+  'fake-timers.test.cjs': `jest.useFakeTimers()\nconst { greet } = require(${library})\ntest('no pending timers', async () => {\n  expect(greet('x')).toBe('hello x')\n  await new Promise((resolve) => jest.requireActual('node:timers').setTimeout(resolve, 300))\n  expect(jest.getTimerCount()).toBe(0)\n})\n`,
+})
+
+test('Jest loads the library afresh for every test file: one event for the process', async (t) => {
+  const names = await jestRun(t, {
+    files: (library) => {
+      const files: Record<string, string> = {}
+      for (const name of ['first', 'second', 'third']) files[`${name}.test.cjs`] = `const { greet } = require(${library})\ntest('${name}', () => expect(greet('x')).toBe('hello x'))\n`
+      return files
+    },
+  })
+  assert.deepEqual(names, ['tiny-lib'])
+})
+
+test("a test file with Jest's fake timers sees no timer of the tracker's, and the event still goes out", async (t) => {
+  assert.deepEqual(await jestRun(t, { files: fakeTimersTest }), ['tiny-lib'])
+})
+
+test("a test file with Jest's fake timers, while the tracker waits on a TLS handshake that never ends: no timer of the tracker's in sight", async (t) => {
+  // Accepts connections and never says a word: the tracker keeps watching its unwritten request.
+  const sockets = new Set<Socket>()
+  const silent = createServer((socket) => void sockets.add(socket))
+  t.after(() => {
+    for (const socket of sockets) socket.destroy()
+    silent.close()
+  })
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+  const port = (silent.address() as AddressInfo).port
+  assert.deepEqual(await jestRun(t, { files: fakeTimersTest, endpoint: `https://127.0.0.1:${port}` }), [])
+})
