@@ -12,30 +12,41 @@ import { requestsAfterExit } from './support/requests-after-exit.js'
 import { run } from './support/run.js'
 import { tempHome } from './support/temp-home.js'
 import { collectorFor } from './support/tracked-run.js'
+import type { ReceivedEvent } from './collector/collector.js'
 
-const JEST = createRequire(import.meta.url).resolve('jest/bin/jest')
+const { resolve } = createRequire(import.meta.url)
+const JEST = resolve('jest/bin/jest')
 
 interface JestRun {
   /** The test files, given the path of the library's CommonJS build as a JS string literal. */
   files: (library: string) => Record<string, string>
   /** The collector's URL, compiled into the library; else a local collector. */
   endpoint?: string
+  /** Jest's jsdom environment (a document, and still a copy of Node's process) instead of its node one. */
+  jsdom?: boolean
 }
 
-/** Runs Jest on the test files in one process (as on a one-core machine, or with --runInBand); returns the package names that arrived. */
-async function jestRun(t: TestContext, { files, endpoint }: JestRun): Promise<string[]> {
+/**
+ * Runs Jest on the test files in one process (as on a one-core machine, or with --runInBand), checks that
+ * every test passed and that Jest shows no console output or error; returns the events that arrived.
+ */
+async function jestRun(t: TestContext, { files, endpoint, jsdom }: JestRun): Promise<ReceivedEvent[]> {
   const library = await tinyLibrary(t, { name: 'tiny-lib', plugin: endpoint ? { endpoint } : {} })
   const collector = await collectorFor(t)
   const home = tempHome(t)
   const sources = files(JSON.stringify(library.cjs))
-  writeFileSync(join(home.cwd, 'package.json'), JSON.stringify({ name: 'app', private: true, jest: { testMatch: ['**/*.test.cjs'] } }))
+  const config = { testMatch: ['**/*.test.cjs'], testEnvironment: jsdom ? resolve('jest-environment-jsdom') : 'node' }
+  writeFileSync(join(home.cwd, 'package.json'), JSON.stringify({ name: 'app', private: true, jest: config }))
   for (const [name, source] of Object.entries(sources)) writeFileSync(join(home.cwd, name), source)
   const result = await run(process.execPath, [JEST, '--runInBand'], { env: { ...home.env, POPYLAR_ENDPOINT: endpoint ? undefined : collector.url }, cwd: home.cwd })
   assert.equal(result.code, 0, result.stderr)
   assert.match(result.stderr, new RegExp(`Tests:\\s+${Object.keys(sources).length} passed`))
+  assert.doesNotMatch(result.stdout + result.stderr, /console\.|Error/)
   const requests = await requestsAfterExit(collector, endpoint ? 0 : 1)
-  return requests.flatMap((request) => request.events.map((event) => String(event.params.package_name)))
+  return requests.flatMap((request) => request.events)
 }
+
+const packageNames = (events: ReceivedEvent[]) => events.map((event) => event.params.package_name)
 
 /** A test file that fakes the timers before it loads the library, and checks, once the tracker has had time to send, that no fake timer is pending. */
 const fakeTimersTest = (library: string) => ({
@@ -43,22 +54,22 @@ const fakeTimersTest = (library: string) => ({
 })
 
 test('Jest loads the library afresh for every test file: one event for the process', async (t) => {
-  const names = await jestRun(t, {
+  const events = await jestRun(t, {
     files: (library) => {
       const files: Record<string, string> = {}
       for (const name of ['first', 'second', 'third']) files[`${name}.test.cjs`] = `const { greet } = require(${library})\ntest('${name}', () => expect(greet('x')).toBe('hello x'))\n`
       return files
     },
   })
-  assert.deepEqual(names, ['tiny-lib'])
+  assert.deepEqual(packageNames(events), ['tiny-lib'])
 })
 
 test("a test file with Jest's fake timers sees no timer of the tracker's, and the event still goes out", async (t) => {
-  assert.deepEqual(await jestRun(t, { files: fakeTimersTest }), ['tiny-lib'])
+  assert.deepEqual(packageNames(await jestRun(t, { files: fakeTimersTest })), ['tiny-lib'])
 })
 
-test("a test file with Jest's fake timers, while the tracker waits on a TLS handshake that never ends: no timer of the tracker's in sight", async (t) => {
-  // Accepts connections and never says a word: the tracker keeps watching its unwritten request.
+/** A TLS endpoint on loopback that accepts connections and never says a word: the tracker keeps watching its unwritten request. */
+async function silentEndpoint(t: TestContext): Promise<string> {
   const sockets = new Set<Socket>()
   const silent = createServer((socket) => void sockets.add(socket))
   t.after(() => {
@@ -66,6 +77,24 @@ test("a test file with Jest's fake timers, while the tracker waits on a TLS hand
     silent.close()
   })
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
-  const port = (silent.address() as AddressInfo).port
-  assert.deepEqual(await jestRun(t, { files: fakeTimersTest, endpoint: `https://127.0.0.1:${port}` }), [])
+  return `https://127.0.0.1:${(silent.address() as AddressInfo).port}`
+}
+
+test("a test file with Jest's fake timers, while the tracker waits on a TLS handshake that never ends: no timer of the tracker's in sight", async (t) => {
+  assert.deepEqual(await jestRun(t, { files: fakeTimersTest, endpoint: await silentEndpoint(t) }), [])
+})
+
+/** A test file for the jsdom environment: it waits long enough for the tracker to send, or to give up watching. */
+const jsdomTest = (library: string) => ({
+  'component.test.cjs': `const { greet } = require(${library})\ntest('renders', async () => {\n  document.body.textContent = greet('x')\n  await new Promise((resolve) => setTimeout(resolve, 300))\n  expect(document.body.textContent).toBe('hello x')\n})\n`,
+})
+
+test("Jest's jsdom environment, which has a document and a copy of Node's process: counted as Node, and nothing shows", async (t) => {
+  const events = await jestRun(t, { files: jsdomTest, jsdom: true })
+  assert.deepEqual(packageNames(events), ['tiny-lib'])
+  assert.equal(events[0]!.params.runtime, 'node')
+})
+
+test("Jest's jsdom environment, whose timers have no unref, while a TLS handshake never ends: nothing shows", async (t) => {
+  assert.deepEqual(await jestRun(t, { files: jsdomTest, jsdom: true, endpoint: await silentEndpoint(t) }), [])
 })

@@ -18,6 +18,9 @@ const LOOKUP_GRACE_MS = 4
  */
 const IDLE_RESOURCES = /^(TCPConnectWrap|ConnectWrap|TLSWrap|QueryReqWrap|GetAddrInfoReqWrap|WriteWrap|ShutdownWrap|TTYWrap|PipeWrap)$/
 
+/** Length in UTF-8 bytes, counted without TextEncoder, which a sandbox may lack (Jest's jsdom environment does). */
+const utf8Length = (text: string) => encodeURIComponent(text).replace(/%../g, '.').length
+
 /** True when nothing but requests like ours keep the event loop alive: the program wants to exit. */
 function programIsDone(host: ServerHost): boolean {
   try {
@@ -61,7 +64,7 @@ export function sendFromServer(host: ServerHost, request: CollectRequest, onWrit
         // Deno lets a program exit past an unref'd socket, so once connecting there is nothing to give up.
         if (!(socket && host.kind === 'deno') && programIsDone(host)) return finish(false)
         check(10)
-      }, delay)).unref()
+      }, delay)).unref?.() // a sandbox's own timers (Jest's jsdom, before Node 20.16) have no unref
     }
     const started = Date.now()
     const hold = (ms: number) => {
@@ -80,7 +83,7 @@ export function sendFromServer(host: ServerHost, request: CollectRequest, onWrit
       sock.on('close', () => finish(false))
       sock.on('data', (chunk) => finish(/^HTTP\/1\.[01] 2/.test(chunk.toString('latin1'))))
       sock.once(secure ? 'secureConnect' : 'connect', () => {
-        const head = `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: ${request.contentType}\r\nContent-Length: ${new TextEncoder().encode(request.body).length}\r\nConnection: close\r\n\r\n`
+        const head = `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: ${request.contentType}\r\nContent-Length: ${utf8Length(request.body)}\r\nConnection: close\r\n\r\n`
         sock.write(head + request.body, () => {
           written = true
           clearTimeout(watchdog)
