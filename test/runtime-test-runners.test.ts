@@ -1,6 +1,7 @@
 // Libraries are loaded by test runners too, and Jest is the hard case: it runs each test file in a vm
-// context of its own (fresh globals, a copy of process) and can fake the timers. The library is still
-// counted once per process, and its tracker stays out of the tests' sight.
+// context of its own (fresh globals, a copy of process), can fake the timers, and its jsdom environment
+// lacks some of Node's globals. The library is still counted once per process, and its tracker stays
+// out of the tests' sight: every test passes, and Jest shows nothing of it.
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
@@ -28,7 +29,8 @@ interface JestRun {
 
 /**
  * Runs Jest on the test files in one process (as on a one-core machine, or with --runInBand), checks that
- * every test passed and that Jest shows no console output or error; returns the events that arrived.
+ * every test passed and that Jest shows no console output or error; returns the events that arrived at
+ * the local collector (none when the library was compiled with an endpoint of its own).
  */
 async function jestRun(t: TestContext, { files, endpoint, jsdom }: JestRun): Promise<ReceivedEvent[]> {
   const library = await tinyLibrary(t, { name: 'tiny-lib', plugin: endpoint ? { endpoint } : {} })
@@ -81,7 +83,7 @@ async function silentEndpoint(t: TestContext): Promise<string> {
 }
 
 test("a test file with Jest's fake timers, while the tracker waits on a TLS handshake that never ends: no timer of the tracker's in sight", async (t) => {
-  assert.deepEqual(await jestRun(t, { files: fakeTimersTest, endpoint: await silentEndpoint(t) }), [])
+  await jestRun(t, { files: fakeTimersTest, endpoint: await silentEndpoint(t) })
 })
 
 /** A test file for the jsdom environment: it waits long enough for the tracker to send, or to give up watching. */
@@ -96,5 +98,5 @@ test("Jest's jsdom environment, which has a document and a copy of Node's proces
 })
 
 test("Jest's jsdom environment, whose timers have no unref, while a TLS handshake never ends: nothing shows", async (t) => {
-  assert.deepEqual(await jestRun(t, { files: jsdomTest, jsdom: true, endpoint: await silentEndpoint(t) }), [])
+  await jestRun(t, { files: jsdomTest, jsdom: true, endpoint: await silentEndpoint(t) })
 })
