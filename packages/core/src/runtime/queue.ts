@@ -35,8 +35,7 @@ function debugSay(host: ServerHost): ((text: string) => void) | undefined {
 }
 
 /** The events that every channel allows to leave; each of the others is settled, and under POPYLAR_DEBUG said. */
-function consented(host: ServerHost, config: ConfigRead, items: QueuedEvent[], say: ((text: string) => void) | undefined): QueuedEvent[] {
-  const ci = isCI(host.env)
+function consented(host: ServerHost, config: ConfigRead, items: QueuedEvent[], ci: boolean, say: ((text: string) => void) | undefined): QueuedEvent[] {
   const machineNo = machineRefusal(host, config)
   return items.filter((item) => {
     const no = machineNo || packageRefusal(config, item.packageName, item.consent) || (ci && !item.ci && 'ci')
@@ -54,7 +53,8 @@ function keepUnflushed(items: QueuedEvent[]): void {
     const host = items.length ? serverHostAtOnce() : undefined
     if (!host) return
     const say = debugSay(host)
-    const allowed = consented(host, readConfig(host), describe(host, items, isCI(host.env)), say)
+    const ci = isCI(host.env)
+    const allowed = consented(host, readConfig(host), describe(host, items, ci), ci, say)
     if (say) say(`the program exited before sending: ${allowed.length} event(s) would wait for its next run`)
     else keepForLater(host, allowed)
   } catch {}
@@ -103,8 +103,9 @@ function flushFromServer(host: ServerHost, fresh: QueuedEvent[], sessionId: numb
   const { env } = host
   const say = debugSay(host)
   const config = readConfig(host)
+  const ci = isCI(env)
   // Events that earlier runs could not send were described by their own run; they face today's "no"s too.
-  const allowed = consented(host, config, [...describe(host, fresh, isCI(env)), ...takeOutbox(host, CARRIED_PROTOCOL, !!say)], say)
+  const allowed = consented(host, config, [...describe(host, fresh, ci), ...takeOutbox(host, CARRIED_PROTOCOL, !!say)], ci, say)
   const clientId = allowed.length ? ensureClientId(host, config) : undefined
   if (!clientId) return settleAll(allowed, false)
   const announced = allowed.find((item) => item.notice && item.packageName)
