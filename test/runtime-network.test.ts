@@ -3,9 +3,10 @@
 // the real figures are the bench's).
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { createServer, type AddressInfo } from 'node:net'
 import { startCollector, type Behaviour } from './collector/collector.js'
 import { APP_BODY, assertSameOutcome, runConsumer } from './support/consumer.js'
-import { tinyLibraryPair } from './support/library.js'
+import { tinyLibrary, tinyLibraryPair } from './support/library.js'
 import { requestsAfterExit } from './support/requests-after-exit.js'
 import { tempHome } from './support/temp-home.js'
 import { collectorFor } from './support/tracked-run.js'
@@ -53,5 +54,23 @@ test('a connection that never completes (packets dropped): same output and exit 
     const withTracker = await runConsumer(tracked, { ...options, home: tempHome(t) })
     assertSameOutcome(withTracker, without, `${format}: the program's output and exit code`)
     assert.ok(withTracker.ms - without.ms < MARGIN_MS, `${format}: ${withTracker.ms.toFixed(0)} ms with the tracker, ${without.ms.toFixed(0)} ms without`)
+  }
+})
+
+test('an HTTPS collector named by its IP address, while the program is still at work: same output, no TLS warning', async (t) => {
+  // Accepts each connection and closes it: the tracker connects, and nothing more happens.
+  let connections = 0
+  const server = createServer((socket) => void (connections++, socket.destroy()))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => server.close())
+  const secure = await tinyLibrary(t, { name: 'tiny-lib', plugin: { endpoint: `https://127.0.0.1:${(server.address() as AddressInfo).port}` } })
+  // Still at work when the tracker sends (a finished program leaves HTTPS for its next run).
+  const options = { body: `${APP_BODY}; setTimeout(() => {}, 200)`, nodeArgs: ['--trace-warnings'] }
+  for (const format of ['esm', 'cjs'] as const) {
+    const before = connections
+    const without = await runConsumer(plain, { ...options, format, home: tempHome(t) })
+    const withTracker = await runConsumer(secure, { ...options, format, home: tempHome(t) })
+    assertSameOutcome(withTracker, without, `${format}: the program's output and exit code`)
+    assert.equal(connections - before, 1, `${format}: the tracker connected`)
   }
 })

@@ -41,6 +41,7 @@ export function sendFromServer(host: ServerHost, request: CollectRequest, onWrit
     // Only Node's list of resources is relied on for this: Bun's is always empty.
     if (secure && host.kind === 'node' && programIsDone(host)) return resolve(false)
     const hostname = url.hostname.replace(/^\[|\]$/g, '')
+    const isAddress = /^[\d.]+$|:/.test(hostname)
     let written = false
     let socket: Socket | undefined
     let resolver: Resolver | undefined
@@ -73,7 +74,8 @@ export function sendFromServer(host: ServerHost, request: CollectRequest, onWrit
     }
 
     const connect = async (address: string) => {
-      const options = { host: address, port: +url.port || (secure ? 443 : 80), servername: hostname }
+      // A server name only for a name: Node warns (DEP0123) when TLS is given an address as one.
+      const options = { host: address, port: +url.port || (secure ? 443 : 80), servername: isAddress ? undefined : hostname }
       const transport = await host.builtin(secure ? 'tls' : 'net')
       if (resolved) return
       const sock: Socket = (socket = transport.connect(options))
@@ -93,7 +95,7 @@ export function sendFromServer(host: ServerHost, request: CollectRequest, onWrit
     }
 
     const start = async () => {
-      if (/^[\d.]+$|:/.test(hostname) || hostname === 'localhost') {
+      if (isAddress || hostname === 'localhost') {
         hold(GRACE_MS)
         return connect(hostname === 'localhost' ? '127.0.0.1' : hostname)
       }
