@@ -25,6 +25,8 @@ interface JestRun {
   endpoint?: string
   /** Jest's jsdom environment (a document, and still a copy of Node's process) instead of its node one. */
   jsdom?: boolean
+  /** Jest's globalsCleanup: what it does, between test files, to the objects a test file set on its globals (default 'soft': warn on access). */
+  globalsCleanup?: 'on' | 'soft'
 }
 
 /**
@@ -32,18 +34,18 @@ interface JestRun {
  * every test passed and that Jest shows no console output or error; returns the events that arrived at
  * the local collector (none when the library was compiled with an endpoint of its own).
  */
-async function jestRun(t: TestContext, { files, endpoint, jsdom }: JestRun): Promise<ReceivedEvent[]> {
+async function jestRun(t: TestContext, { files, endpoint, jsdom, globalsCleanup }: JestRun): Promise<ReceivedEvent[]> {
   const library = await tinyLibrary(t, { name: 'tiny-lib', plugin: endpoint ? { endpoint } : {} })
   const collector = await collectorFor(t)
   const home = tempHome(t)
   const sources = files(JSON.stringify(library.cjs))
-  const config = { testMatch: ['**/*.test.cjs'], testEnvironment: jsdom ? resolve('jest-environment-jsdom') : 'node' }
+  const config = { testMatch: ['**/*.test.cjs'], testEnvironment: jsdom ? resolve('jest-environment-jsdom') : 'node', testEnvironmentOptions: { globalsCleanup } }
   writeFileSync(join(home.cwd, 'package.json'), JSON.stringify({ name: 'app', private: true, jest: config }))
   for (const [name, source] of Object.entries(sources)) writeFileSync(join(home.cwd, name), source)
   const result = await run(process.execPath, [JEST, '--runInBand'], { env: { ...home.env, POPYLAR_ENDPOINT: endpoint ? undefined : collector.url }, cwd: home.cwd })
   assert.equal(result.code, 0, result.stderr)
   assert.match(result.stderr, new RegExp(`Tests:\\s+${Object.keys(sources).length} passed`))
-  assert.doesNotMatch(result.stdout + result.stderr, /console\.|Error/)
+  assert.doesNotMatch(result.stdout + result.stderr, /console\.|Error|Warning/)
   const requests = await requestsAfterExit(collector, endpoint ? 0 : 1)
   return requests.flatMap((request) => request.events)
 }
@@ -55,16 +57,19 @@ const fakeTimersTest = (library: string) => ({
   'fake-timers.test.cjs': `jest.useFakeTimers()\nconst { greet } = require(${library})\ntest('no pending timers', async () => {\n  expect(greet('x')).toBe('hello x')\n  await new Promise((resolve) => jest.requireActual('node:timers').setTimeout(resolve, 300))\n  expect(jest.getTimerCount()).toBe(0)\n})\n`,
 })
 
-test('Jest loads the library afresh for every test file: one event for the process', async (t) => {
-  const events = await jestRun(t, {
-    files: (library) => {
-      const files: Record<string, string> = {}
-      for (const name of ['first', 'second', 'third']) files[`${name}.test.cjs`] = `const { greet } = require(${library})\ntest('${name}', () => expect(greet('x')).toBe('hello x'))\n`
-      return files
-    },
+/** Three test files that each load the library and test it at once: Jest tears each one down before the tracker's flush runs. */
+const threeTestFiles = (library: string) => {
+  const files: Record<string, string> = {}
+  for (const name of ['first', 'second', 'third']) files[`${name}.test.cjs`] = `const { greet } = require(${library})\ntest('${name}', () => expect(greet('x')).toBe('hello x'))\n`
+  return files
+}
+
+// At teardown Jest 30 wraps what a test file set on its globals in getters that warn (soft, the default) or deletes it (on).
+for (const globalsCleanup of ['soft', 'on'] as const) {
+  test(`Jest loads the library afresh for every test file, and cleans up each one's globals (${globalsCleanup}): one event for the process, and nothing shows`, async (t) => {
+    assert.deepEqual(packageNames(await jestRun(t, { files: threeTestFiles, globalsCleanup })), ['tiny-lib'])
   })
-  assert.deepEqual(packageNames(events), ['tiny-lib'])
-})
+}
 
 test("a test file with Jest's fake timers sees no timer of the tracker's, and the event still goes out", async (t) => {
   assert.deepEqual(packageNames(await jestRun(t, { files: fakeTimersTest })), ['tiny-lib'])

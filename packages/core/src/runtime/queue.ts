@@ -16,16 +16,18 @@ let watchingExit = false
 
 /** Queues an event; with onceKey, only the first event with that key in this process is kept. */
 export function enqueue(item: QueuedEvent, onceKey?: string): void {
-  const state = sharedState(CARRIED_PROTOCOL)
-  if (onceKey && state.seen[onceKey]) return item.settle?.(false)
-  if (onceKey) state.seen[onceKey] = 1
+  // The state lives on the globals, which a test runner may clean up once a test file is done (Jest 30
+  // wraps or deletes what the file set on them): the timer and the exit listener keep what they need.
+  const { seen, queue, sessionId } = sharedState(CARRIED_PROTOCOL)
+  if (onceKey && seen[onceKey]) return item.settle?.(false)
+  if (onceKey) seen[onceKey] = 1
   // The first event schedules the flush: after the importing module has finished, so the import costs nothing.
-  if (state.queue.push(item) === 1) {
-    realTimers().setTimeout(() => flush(state.queue.splice(0), state.sessionId), 0)
+  if (queue.push(item) === 1) {
+    realTimers().setTimeout(() => flush(queue.splice(0), sessionId), 0)
     // One exit listener keeps, for the next run, what the program ended too soon to send: events queued
     // when it called process.exit() before the flush (a CLI's --help), and requests not written yet.
     const proc = globalThis.process
-    if (!watchingExit && typeof proc?.once === 'function') watchingExit = onExit(proc, () => (keepUnwritten(), keepUnflushed(state.queue.splice(0))))
+    if (!watchingExit && typeof proc?.once === 'function') watchingExit = onExit(proc, () => (keepUnwritten(), keepUnflushed(queue.splice(0))))
   }
 }
 
