@@ -1,7 +1,8 @@
 // Libraries are loaded by test runners too, and Jest is the hard case: it runs each test file in a vm
-// context of its own (fresh globals, a copy of process), can fake the timers, and its jsdom environment
-// lacks some of Node's globals. The library is still counted once per process, and its tracker stays
-// out of the tests' sight: every test passes, and Jest shows nothing of it.
+// context of its own (fresh globals, a copy of process), cleans up what a test file left on its globals,
+// can fake the timers, and its jsdom environment lacks some of Node's globals. Bun's runner fakes every
+// setTimeout. The library is still counted once per process, and its tracker stays out of the tests'
+// sight: every test passes, and the runner shows nothing of it.
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
@@ -11,6 +12,7 @@ import { join } from 'node:path'
 import { tinyLibrary } from './support/library.js'
 import { requestsAfterExit } from './support/requests-after-exit.js'
 import { run } from './support/run.js'
+import { bunRuntime } from './support/runtimes.js'
 import { tempHome } from './support/temp-home.js'
 import { collectorFor } from './support/tracked-run.js'
 import type { ReceivedEvent } from './collector/collector.js'
@@ -104,4 +106,17 @@ test("Jest's jsdom environment, which has a document and a copy of Node's proces
 
 test("Jest's jsdom environment, whose timers have no unref, while a TLS handshake never ends: nothing shows", async (t) => {
   await jestRun(t, { files: jsdomTest, jsdom: true, endpoint: await silentEndpoint(t) })
+})
+
+test("bun test with Bun's fake timers, which take over every setTimeout: no timer of the tracker's in sight, and the event still goes out", async (t) => {
+  const [bun, library, collector] = await Promise.all([bunRuntime(), tinyLibrary(t, { name: 'tiny-lib' }), collectorFor(t)])
+  const home = tempHome(t)
+  // Real time passes in a child process: Bun's fake timers hold back every timer of the test's.
+  const test = `const { test, expect, jest } = require('bun:test')\njest.useFakeTimers()\nconst { greet } = require(${JSON.stringify(library.cjs)})\ntest('no pending timers', async () => {\n  expect(greet('x')).toBe('hello x')\n  await new Promise((resolve) => require('node:child_process').execFile('sleep', ['0.3'], resolve))\n  expect(jest.getTimerCount()).toBe(0)\n})\n`
+  writeFileSync(join(home.cwd, 'fake-timers.test.js'), test)
+  const result = await run(bun.binary, ['test'], { env: { ...home.env, POPYLAR_ENDPOINT: collector.url }, cwd: home.cwd })
+  assert.equal(result.code, 0, result.stderr)
+  assert.match(result.stderr, /\b1 pass\b[\s\S]*\b0 fail\b/)
+  assert.doesNotMatch(result.stdout + result.stderr, /console\.|Error|Warning/)
+  assert.deepEqual(packageNames((await requestsAfterExit(collector, 1)).flatMap((request) => request.events)), ['tiny-lib'])
 })

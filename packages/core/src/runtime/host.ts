@@ -40,10 +40,19 @@ export function builtinOrGlobal<T>(name: string): T {
 }
 
 /**
- * setTimeout and clearTimeout from the timers module: a test's fake timers (Jest's, sinon's) replace only
- * the globals, so the tracker's own timers stay out of the test's sight, and still run.
+ * The timers module's functions: a test's fake timers (Jest's, sinon's) replace only the globals, so the
+ * tracker's own timers stay out of the test's sight, and still run.
  */
-export const realTimers = () => builtinOrGlobal<Pick<typeof globalThis, 'setTimeout' | 'clearTimeout'>>('timers')
+export const realTimers = () => builtinOrGlobal<Pick<typeof globalThis, 'setTimeout' | 'clearTimeout'> & { setImmediate?: (fn: () => void) => unknown }>('timers')
+
+/**
+ * Runs fn once the running script or module graph has finished. setImmediate where there is one: Bun's fake
+ * timers take over every setTimeout natively, even the timers module's, but leave setImmediate alone.
+ */
+export function afterThisTurn(fn: () => void): void {
+  const timers = realTimers()
+  timers.setImmediate ? timers.setImmediate(fn) : timers.setTimeout(fn, 0)
+}
 
 /** Loads a builtin without an import statement a bundler could see. */
 function loadBuiltin(name: string): Promise<any> {

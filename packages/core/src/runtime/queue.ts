@@ -4,7 +4,7 @@ import { browserClientId, firstInSession, sendFromBrowser } from './browser.js'
 import { ensureClientId, readConfig, type ConfigRead } from './config-file.js'
 import { envFlag, isCI, machineRefusal, packageRefusal } from './consent.js'
 import { MAX_EVENTS_PER_REQUEST } from './ga4-rules.js'
-import { detectHost, onExit, realTimers, runtimeParams, serverHostAtOnce, type Host, type ServerHost } from './host.js'
+import { afterThisTurn, detectHost, onExit, runtimeParams, serverHostAtOnce, type Host, type ServerHost } from './host.js'
 import { showNoticeOnce } from './notice.js'
 import { holdUntilWritten, keepForLater, keepUnwritten, takeOutbox } from './outbox.js'
 import { buildRequest, CARRIED_PROTOCOL, type CollectRequest } from './protocol.js'
@@ -23,7 +23,7 @@ export function enqueue(item: QueuedEvent, onceKey?: string): void {
   if (onceKey) seen[onceKey] = 1
   // The first event schedules the flush: after the importing module has finished, so the import costs nothing.
   if (queue.push(item) === 1) {
-    realTimers().setTimeout(() => flush(queue.splice(0), sessionId), 0)
+    afterThisTurn(() => flush(queue.splice(0), sessionId))
     // One exit listener keeps, for the next run, what the program ended too soon to send: events queued
     // when it called process.exit() before the flush (a CLI's --help), and requests not written yet.
     const proc = globalThis.process
