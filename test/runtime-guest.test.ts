@@ -102,3 +102,22 @@ test('a program that sends by hand without waiting exits at once, even when the 
   assert.ok(withEvent.ms - without.ms < 500, `${withEvent.ms.toFixed(0)} ms with the event, ${without.ms.toFixed(0)} ms without`)
   assert.equal((await requestsAfterExit(collector, 1)).length, 1, 'the request was written before the program left')
 })
+
+test("Node's permission model: the event is sent where the program may write the config, and nothing where it may not; the same program either way", async (t) => {
+  const collector = await collectorFor(t)
+  // --permission since Node 22.13, --experimental-permission before.
+  const permission = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission'
+  for (const [allowed, events] of [[['--allow-fs-read=*', '--allow-fs-write=*'], 2], [['--allow-fs-read=*'], 0]] as const) {
+    for (const format of ['esm', 'cjs'] as const) {
+      const options = { home: tempHome(t), endpoint: collector.url, format, body: APP_BODY, nodeArgs: [...STRICT_NODE, permission, ...allowed] }
+      // Node 20 warns that the model is experimental, naming the process.
+      const outcome = async (library: typeof tracked) => {
+        const result = await runConsumer(library, options)
+        return { ...result, stderr: result.stderr.replace(/\(node:\d+\)/g, '(node)') }
+      }
+      assertSameOutcome(await outcome(tracked), await outcome(plain), `${allowed.join(' ')}, ${format}`)
+    }
+    assert.equal((await requestsAfterExit(collector, events)).length, events, allowed.join(' '))
+    collector.clear()
+  }
+})

@@ -30,8 +30,10 @@ export function sharedState(protocol: CarriedProtocol): SharedState {
  * path module. Jest runs each test file in a vm context with globals and a process object of its own
  * (its getBuiltinModule('node:process') returns that copy too), but hands every test file the same
  * builtin modules, so a library that each test file loads is counted once. Where there is no
- * process.getBuiltinModule (browsers, Node before 20.16), on globalThis.
+ * process.getBuiltinModule (browsers, Node before 20.16), or where the module is frozen (Node's --permission
+ * freezes it), on globalThis.
  */
 function countedInProcess(): Record<string, 1> {
-  return (builtinOrGlobal<{ [key: symbol]: Record<string, 1> | undefined }>('path')[Symbol.for('popylar.v1.seen')] ??= {})
+  const path = builtinOrGlobal<{ [key: symbol]: Record<string, 1> | undefined }>('path')
+  return ((Object.isExtensible(path) ? path : (globalThis as typeof path))[Symbol.for('popylar.v1.seen')] ??= {})
 }
