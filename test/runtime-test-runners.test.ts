@@ -19,6 +19,8 @@ import type { ReceivedEvent } from './collector/collector.js'
 
 const { resolve } = createRequire(import.meta.url)
 const JEST = resolve('jest/bin/jest')
+/** What a test runner's output must not hold: the tracker's console output, errors or warnings. */
+const TRACKER_SHOWS = /console\.|Error|Warning/
 
 interface JestRun {
   /** The test files, given the path of the library's CommonJS build as a JS string literal. */
@@ -33,7 +35,7 @@ interface JestRun {
 
 /**
  * Runs Jest on the test files in one process (as on a one-core machine, or with --runInBand), checks that
- * every test passed and that Jest shows no console output or error; returns the events that arrived at
+ * every test passed and that Jest shows no console output, error or warning; returns the events that arrived at
  * the local collector (none when the library was compiled with an endpoint of its own).
  */
 async function jestRun(t: TestContext, { files, endpoint, jsdom, globalsCleanup }: JestRun): Promise<ReceivedEvent[]> {
@@ -47,7 +49,7 @@ async function jestRun(t: TestContext, { files, endpoint, jsdom, globalsCleanup 
   const result = await run(process.execPath, [JEST, '--runInBand'], { env: { ...home.env, POPYLAR_ENDPOINT: endpoint ? undefined : collector.url }, cwd: home.cwd })
   assert.equal(result.code, 0, result.stderr)
   assert.match(result.stderr, new RegExp(`Tests:\\s+${Object.keys(sources).length} passed`))
-  assert.doesNotMatch(result.stdout + result.stderr, /console\.|Error|Warning/)
+  assert.doesNotMatch(result.stdout + result.stderr, TRACKER_SHOWS)
   const requests = await requestsAfterExit(collector, endpoint ? 0 : 1)
   return requests.flatMap((request) => request.events)
 }
@@ -117,6 +119,6 @@ test("bun test with Bun's fake timers, which take over every setTimeout: no time
   const result = await run(bun.binary, ['test'], { env: { ...home.env, POPYLAR_ENDPOINT: collector.url }, cwd: home.cwd })
   assert.equal(result.code, 0, result.stderr)
   assert.match(result.stderr, /\b1 pass\b[\s\S]*\b0 fail\b/)
-  assert.doesNotMatch(result.stdout + result.stderr, /console\.|Error|Warning/)
+  assert.doesNotMatch(result.stdout + result.stderr, TRACKER_SHOWS)
   assert.deepEqual(packageNames((await requestsAfterExit(collector, 1)).flatMap((request) => request.events)), ['tiny-lib'])
 })
