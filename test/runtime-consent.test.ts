@@ -3,7 +3,7 @@
 // exactly as it does with the same library built without the tracker.
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { startCollector } from './collector/collector.js'
@@ -137,4 +137,32 @@ test('a corrupt config file: nothing sent, and the program prints and exits as w
     await runApp(home)
     await assertNothingSent(`config file ${JSON.stringify(content)}`)
   }
+})
+
+test('a package.json or config file saved with a byte order mark (as some Windows editors save them) is read as npm reads it', async (t) => {
+  collector.clear()
+  const project = tempHome(t)
+  writeFileSync(join(project.cwd, 'package.json'), '\uFEFF' + JSON.stringify({ name: 'app', popylar: { track: false } }))
+  await runApp(project)
+  await assertNothingSent('the project opted out in a package.json with a byte order mark')
+
+  collector.clear()
+  const home = tempHome(t)
+  writeConfigFile(home, '\uFEFF' + JSON.stringify({ track: true }))
+  await runApp(home)
+  await assertEventsFrom(['tiny-lib'], 'a config file with a byte order mark is trusted')
+})
+
+test('an XDG_CONFIG_HOME or HOME that is not an absolute path is ignored, as the XDG spec says: nothing lands in the working directory', async (t) => {
+  collector.clear()
+  const home = tempHome(t)
+  await runApp(home, { XDG_CONFIG_HOME: 'relative-config' })
+  await assertEventsFrom(['tiny-lib'], 'tracked, with the config in ~/.config')
+  assert.ok(existsSync(home.configFile), 'the config is in ~/.config')
+
+  collector.clear()
+  const relativeHome = tempHome(t)
+  await runApp(relativeHome, { HOME: 'relative-home', XDG_CONFIG_HOME: '' })
+  await assertNothingSent('no home to keep a client id in')
+  for (const { cwd } of [home, relativeHome]) assert.deepEqual(readdirSync(cwd), [], 'nothing was written in the working directory')
 })

@@ -1,5 +1,5 @@
 // The user's popylar/config.json: their choices and the client id. Written atomically, read strictly.
-import { denoGranted, homeDir, type ServerHost } from './host.js'
+import { absolute, denoGranted, homeDir, type ServerHost } from './host.js'
 
 export interface PackageChoice {
   track?: boolean
@@ -28,8 +28,13 @@ export function isClientId(value: unknown): value is string {
 /** The folder of config.json; '' when there is no home to put it in. */
 export function configDir(host: ServerHost): string {
   const { env, path } = host
-  const base = env.XDG_CONFIG_HOME || (host.process.platform === 'win32' && env.APPDATA) || (homeDir(host) && path.join(homeDir(host)!, '.config'))
+  const base = absolute(host, env.XDG_CONFIG_HOME) || (host.process.platform === 'win32' && absolute(host, env.APPDATA)) || (homeDir(host) && path.join(homeDir(host)!, '.config'))
   return base ? path.join(base, 'popylar') : ''
+}
+
+/** The text of a file, without the byte order mark that some Windows editors write (npm reads past it too). */
+export function readText(host: ServerHost, file: string): string {
+  return host.fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')
 }
 
 export function configPath(host: ServerHost): string {
@@ -57,7 +62,7 @@ export function readConfig(host: ServerHost): ConfigRead {
   let text: string
   try {
     if (!file) throw 0
-    text = host.fs.readFileSync(file, 'utf8')
+    text = readText(host, file)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, data: {}, exists: false }
     return { ok: false, file, field: '', error: (error as Error).message }

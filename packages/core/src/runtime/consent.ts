@@ -1,7 +1,7 @@
 // Every way the person running the program can say no. Any "no" wins; an unreadable choice is a "no".
 // Refusals are short codes: the tracker only needs to know that it may not send; choices.ts
 // explains them to people.
-import type { ConfigRead } from './config-file.js'
+import { readText, type ConfigRead } from './config-file.js'
 import { homeDir, type ServerHost } from './host.js'
 import type { Consent } from './types.js'
 
@@ -16,9 +16,9 @@ export function isCI(env: Record<string, string | undefined>): boolean {
   return ['CI', 'CONTINUOUS_INTEGRATION', 'BUILD_NUMBER', 'RUN_ID', 'TF_BUILD'].some((name) => envFlag(env[name]))
 }
 
-function readText(host: ServerHost, file: string): string {
+function readIfThere(host: ServerHost, file: string): string {
   try {
-    return host.fs.readFileSync(file, 'utf8')
+    return readText(host, file)
   } catch {
     return ''
   }
@@ -27,7 +27,7 @@ function readText(host: ServerHost, file: string): string {
 /** The Python popylar's ~/.popylar: an INI file with "track = False", or the old "DO_NOT_TRACK" marker. */
 export function pythonPopylarFile(host: ServerHost): { file: string; no: boolean } {
   const file = host.path.join(homeDir(host) || '/', '.popylar')
-  return { file, no: /^\s*(DO_NOT_TRACK|track\s*[=:]\s*(false|no|off|0))\s*$/im.test(readText(host, file)) }
+  return { file, no: /^\s*(DO_NOT_TRACK|track\s*[=:]\s*(false|no|off|0))\s*$/im.test(readIfThere(host, file)) }
 }
 
 /** The nearest package.json above the working directory, and whether it says "popylar": {"track": false}. */
@@ -35,7 +35,7 @@ export function projectPackageJson(host: ServerHost): { file?: string; no: boole
   const { path } = host
   for (let dir = host.process.cwd(), parent; ; dir = parent) {
     const file = path.join(dir, 'package.json')
-    const text = readText(host, file)
+    const text = readIfThere(host, file)
     if (text) {
       try {
         return { file, no: JSON.parse(text).popylar.track === false }

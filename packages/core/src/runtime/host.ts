@@ -122,9 +122,14 @@ export function onExit(proc: NodeJS.Process, fn: () => void): boolean {
   return (!max || proc.listenerCount('exit') < max) && !!proc.once('exit', fn)
 }
 
+/** A folder named by the environment, if absolute: a relative one would land in the working directory (the XDG spec ignores it). */
+export function absolute(host: ServerHost, dir: string | undefined): string | undefined {
+  return dir && host.path.isAbsolute(dir) ? dir : undefined
+}
+
 /** The user's home: from the environment only, so that no home means no config, and nothing is sent. */
 export function homeDir(host: ServerHost): string | undefined {
-  return host.env.HOME || host.env.USERPROFILE
+  return absolute(host, host.env.HOME || host.env.USERPROFILE)
 }
 
 /** GA4 parameters that describe the runtime: nothing that identifies a person or a machine. */
