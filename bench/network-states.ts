@@ -3,9 +3,9 @@
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { startCollector, type Collector } from '../test/collector/collector.js'
-import { startLatencyProxy } from './latency-proxy.js'
+import { startLatencyProxy } from '../test/support/latency-proxy.js'
 import type { Namespace } from './netns.js'
-import { startTlsFront } from './tls-front.js'
+import { startTlsFront } from '../test/support/tls-front.js'
 
 export const COMPILED_ENDPOINTS = {
   // Replaced at run time by POPYLAR_ENDPOINT; port 9 (discard) on loopback should that ever fail.

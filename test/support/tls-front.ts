@@ -2,11 +2,11 @@
 // front of the plain-HTTP collector. Behind the latency proxy, the TLS handshake crosses the delayed
 // link, as it does on a real network: the request can be written only after whole round trips.
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { connect, type AddressInfo, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer } from 'node:tls'
-import { tmpPath } from './paths.js'
 
 export interface TlsFront {
   port: number
@@ -15,15 +15,17 @@ export interface TlsFront {
   close(): Promise<void>
 }
 
-/** A self-signed certificate for "localhost", made once with openssl. */
+let made: { cert: string; key: string } | undefined
+
+/** A self-signed certificate for "localhost", made once per process with openssl, and removed when it exits. */
 function certificate(): { cert: string; key: string } {
-  const dir = tmpPath('tls')
+  if (made) return made
+  const dir = mkdtempSync(join(tmpdir(), 'popylar-tls-'))
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
   const cert = join(dir, 'localhost.pem')
   const key = join(dir, 'localhost-key.pem')
-  if (!existsSync(cert) || !existsSync(key)) {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore', timeout: 30_000 })
-  }
-  return { cert, key }
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore', timeout: 30_000 })
+  return (made = { cert, key })
 }
 
 export async function startTlsFront(upstreamPort: number): Promise<TlsFront> {
