@@ -5,13 +5,16 @@
 import assert from 'node:assert/strict'
 import { pathToFileURL } from 'node:url'
 import { after, before, describe, test } from 'node:test'
-import { startCollector, type Collector, type ReceivedRequest } from './collector/collector.js'
+import { startCollector, type ReceivedRequest } from './collector/collector.js'
 import { FIXTURE_LIBRARIES, FIXTURE_MEASUREMENT_ID, assertBuilt, fixtureLibrary, type LibraryOutput } from './support/fixtures.js'
+import { startLatencyProxy } from './support/latency-proxy.js'
+import { tinyLibrary } from './support/library.js'
 import { loadingScript } from './support/load-libraries.js'
 import { runProgram, type ProgramRun } from './support/runtime-program.js'
 import { RUNTIMES, type Runtime } from './support/runtimes.js'
-import { stalledListener, type StalledListener } from './support/stalled-listener.js'
+import { stalledListener } from './support/stalled-listener.js'
 import { tempHome } from './support/temp-home.js'
+import { startTlsFront } from './support/tls-front.js'
 
 /** A cold cache downloads seven runtimes (about 1 GB unpacked): minutes on a slow line, not hours. */
 const INSTALL_TIMEOUT_MS = 10 * 60_000
@@ -21,13 +24,21 @@ const TEST_TIMEOUT_MS = 60_000
 const installing = new Map(Object.entries(RUNTIMES).map(([name, install]) => [name, install()]))
 for (const pending of installing.values()) pending.catch(() => {}) // reported by the group's before()
 
-let collector: Collector
-let stalled: StalledListener
-before(async () => ([collector, stalled] = await Promise.all([startCollector(), stalledListener()])))
+const [collector, stalled] = await Promise.all([startCollector(), stalledListener()])
 after(async () => {
   stalled.close()
   await collector.close()
 })
+
+// HTTPS as to Google: a TLS front for the collector, behind a link that adds 50 ms to every packet, so
+// that the handshake takes longer than the grace a finished program would get.
+const tlsFront = await startTlsFront(collector.port)
+const slowLink = await startLatencyProxy({ upstreamPort: tlsFront.port, delayMs: 50 })
+after(async () => {
+  await slowLink.close()
+  await tlsFront.close()
+})
+const secureLibrary = await tinyLibrary(after, { name: 'secure-lib', plugin: { endpoint: `https://localhost:${slowLink.port}` } })
 
 /** The library the single-library tests load: built by Vite, with an ESM and a CommonJS output. */
 const LIBRARY = fixtureLibrary('lib-vite')
@@ -102,6 +113,18 @@ for (const [name] of installing) {
       test(`opted out with ${label}: nothing sent, nothing printed`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
         const program = loading([LIBRARY_ESM])
         assertSilent(await runProgram(t, runtime, collector, { ...program, ...optOut }), program.prints)
+      })
+    }
+
+    // Deno's node:tls trusts neither NODE_EXTRA_CA_CERTS nor --cert: a certificate made for loopback cannot be trusted there.
+    if (name !== 'deno') {
+      test('a program still at work sends over HTTPS, though the handshake takes longer than the grace', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+        const source = `import ${JSON.stringify(pathToFileURL(secureLibrary.esm).href)}\nsetTimeout(() => {}, 600)\n`
+        const env = { POPYLAR_ENDPOINT: '', NODE_EXTRA_CA_CERTS: tlsFront.certificateFile }
+        const run = await runProgram(t, runtime, collector, { source, type: 'module', env, expect: 1 })
+        assert.equal(run.code, 0, run.stderr)
+        assert.equal(run.stderr, '', 'nothing on stderr')
+        assert.deepEqual(eventsOf(run.requests).map((event) => event.params.package_name), ['secure-lib'])
       })
     }
 

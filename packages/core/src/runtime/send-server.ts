@@ -43,6 +43,7 @@ export function sendFromServer(host: ServerHost, request: CollectRequest, onWrit
     const hostname = url.hostname.replace(/^\[|\]$/g, '')
     const isAddress = /^[\d.]+$|:/.test(hostname)
     let written = false
+    let connected = false
     let socket: Socket | undefined
     let resolver: Resolver | undefined
     let watchdog: ReturnType<typeof setTimeout>
@@ -62,8 +63,11 @@ export function sendFromServer(host: ServerHost, request: CollectRequest, onWrit
     const check = (delay: number) => {
       ;(watchdog = setTimeout(() => {
         if (written) return
-        // Deno lets a program exit past an unref'd socket, so once connecting there is nothing to give up.
-        if (!(socket && host.kind === 'deno') && programIsDone(host)) return finish(false)
+        // A lookup or a connect holds the program; a connected socket, unref'd, does not (in Deno, not even a
+        // connecting one): from then on there is nothing to give up. Bun cannot tell whether the program is
+        // done, so this is what lets it finish a TLS handshake at all.
+        if (connected || (socket && host.kind === 'deno')) return
+        if (programIsDone(host)) return finish(false)
         check(10)
       }, delay)).unref?.() // a sandbox's own timers (Jest's jsdom, before Node 20.16) have no unref
     }
@@ -84,6 +88,7 @@ export function sendFromServer(host: ServerHost, request: CollectRequest, onWrit
       sock.on('error', () => finish(false))
       sock.on('close', () => finish(false))
       sock.on('data', (chunk) => finish(/^HTTP\/1\.[01] 2/.test(chunk.toString('latin1'))))
+      sock.once('connect', () => (connected = true))
       sock.once(secure ? 'secureConnect' : 'connect', () => {
         const head = `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: ${request.contentType}\r\nContent-Length: ${utf8Length(request.body)}\r\nConnection: close\r\n\r\n`
         sock.write(head + request.body, () => {
