@@ -28,7 +28,8 @@ export function isClientId(value: unknown): value is string {
 /** The folder of config.json; '' when there is no home to put it in. */
 export function configDir(host: ServerHost): string {
   const { env, path } = host
-  const base = absolute(host, env.XDG_CONFIG_HOME) || (host.process.platform === 'win32' && absolute(host, env.APPDATA)) || (homeDir(host) && path.join(homeDir(host)!, '.config'))
+  const home = homeDir(host)
+  const base = absolute(host, env.XDG_CONFIG_HOME) || (host.process.platform === 'win32' && absolute(host, env.APPDATA)) || (home && path.join(home, '.config'))
   return base ? path.join(base, 'popylar') : ''
 }
 
