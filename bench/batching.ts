@@ -30,14 +30,23 @@ function writeProgram(dir: string, source: string, tag: string, firstName: numbe
     imports.push(`import './${file}'`)
   }
   const program = join(dir, `${tag}-program.mjs`)
-  writeFileSync(program, imports.join('\n') + '\n')
+  writeFileSync(program, `${imports.join('\n')}\n`)
   return program
 }
 
-export async function measureBatching(coreDir: string, pairs: number, processRuns: number, warmup = 5): Promise<BatchingResult> {
+export async function measureBatching(
+  coreDir: string,
+  pairs: number,
+  processRuns: number,
+  warmup = 5,
+): Promise<BatchingResult> {
   const base = tmpPath('batching')
   const plain = await buildSmallLibrary({ dir: join(base, 'plain'), name: NAME_PLACEHOLDER, plugin: false })
-  const tracked = await buildSmallLibrary({ dir: join(base, 'tracked'), name: NAME_PLACEHOLDER, plugin: { coreDir, options: { endpoint: COMPILED_ENDPOINTS.loopback } } })
+  const tracked = await buildSmallLibrary({
+    dir: join(base, 'tracked'),
+    name: NAME_PLACEHOLDER,
+    plugin: { coreDir, options: { endpoint: COMPILED_ENDPOINTS.loopback } },
+  })
   const copies = join(base, 'copies')
   rmSync(copies, { recursive: true, force: true })
   mkdirSync(copies, { recursive: true })
@@ -50,10 +59,17 @@ export async function measureBatching(coreDir: string, pairs: number, processRun
     programsA.push(writeProgram(copies, plain, `a${i}`, undefined))
     programsB.push(writeProgram(copies, tracked, `b${i}`, (i + 1) * LIBRARIES))
   }
-  const samples = alternatingSamples(total, (i) => programsA[i]!, (i) => programsB[i]!)
+  const samples = alternatingSamples(
+    total,
+    (i) => programsA[i]!,
+    (i) => programsB[i]!,
+  )
   const { timings } = await timeImports({ samples, pauseMs: 80 }, 'batching')
   const measured = timings.slice(warmup * 2)
-  const sync = compare(measured.filter((t) => t.kind === 'a').map((t) => t.importMs), measured.filter((t) => t.kind === 'b').map((t) => t.importMs))
+  const sync = compare(
+    measured.filter((t) => t.kind === 'a').map((t) => t.importMs),
+    measured.filter((t) => t.kind === 'b').map((t) => t.importMs),
+  )
 
   // As whole processes: count what reaches the collector from each run.
   const program = writeProgram(copies, tracked, 'process', 0)
@@ -63,12 +79,18 @@ export async function measureBatching(coreDir: string, pairs: number, processRun
     for (let i = 0; i < processRuns; i++) {
       const home = freshHome()
       try {
-        const result = await run(process.execPath, [program], { env: { ...home.env, POPYLAR_ENDPOINT: collector.url }, cwd: home.cwd })
+        const result = await run(process.execPath, [program], {
+          env: { ...home.env, POPYLAR_ENDPOINT: collector.url },
+          cwd: home.cwd,
+        })
         if (result.code !== 0) throw new Error(`the batching program failed (${result.code}): ${result.stderr}`)
         await new Promise((resolve) => setTimeout(resolve, 200))
         const id = clientIdOf(home.configFile)
         const requests = collector.requests.filter((request) => request.clientId === id)
-        runs.push({ requests: requests.length, events: requests.reduce((sum, request) => sum + request.events.length, 0) })
+        runs.push({
+          requests: requests.length,
+          events: requests.reduce((sum, request) => sum + request.events.length, 0),
+        })
       } finally {
         rmSync(home.dir, { recursive: true, force: true })
       }

@@ -13,7 +13,11 @@ export async function runBuild(job: BuildJob, cwd: string, timeoutMs = 180_000):
   const program = await childProgram('build-once')
   return new Promise((resolve, reject) => {
     const started = performance.now()
-    const child = spawn(process.execPath, [program, JSON.stringify(job)], { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [program, JSON.stringify(job)], {
+      cwd,
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => (stdout += chunk))
@@ -24,7 +28,12 @@ export async function runBuild(job: BuildJob, cwd: string, timeoutMs = 180_000):
       const processMs = performance.now() - started
       clearTimeout(timer)
       const last = stdout.trim().split('\n').pop() ?? ''
-      if (code !== 0 || !last.startsWith('{')) return reject(new Error(`${job.bundler} build failed (${signal ?? code}): ${(stderr || stdout).trim().split('\n').slice(0, 5).join(' | ')}`))
+      if (code !== 0 || !last.startsWith('{'))
+        return reject(
+          new Error(
+            `${job.bundler} build failed (${signal ?? code}): ${(stderr || stdout).trim().split('\n').slice(0, 5).join(' | ')}`,
+          ),
+        )
       resolve({ ...(JSON.parse(last) as BuildOutcome), processMs })
     })
   })

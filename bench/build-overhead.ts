@@ -38,11 +38,16 @@ export interface BuildOverheadResult {
 }
 
 function runsFor(pairMs: number): { runs: number; reducedRuns?: string } {
-  if (pairMs * 7 > SLOW_BUNDLER_MS) return { runs: 5, reducedRuns: `14 builds would take ${Math.round((pairMs * 7) / 1000)} s` }
+  if (pairMs * 7 > SLOW_BUNDLER_MS)
+    return { runs: 5, reducedRuns: `14 builds would take ${Math.round((pairMs * 7) / 1000)} s` }
   return { runs: Math.max(7, Math.min(MAX_RUNS, Math.floor(BUDGET_PER_BUNDLER_MS / pairMs))) }
 }
 
-async function measureBundler(bundler: Bundler, library: GeneratedLibrary, coreDir: string): Promise<BuildOverheadResult> {
+async function measureBundler(
+  bundler: Bundler,
+  library: GeneratedLibrary,
+  coreDir: string,
+): Promise<BuildOverheadResult> {
   const job = (tracked: boolean) => ({
     bundler,
     root: library.root,
@@ -73,16 +78,32 @@ async function measureBundler(bundler: Bundler, library: GeneratedLibrary, coreD
     bundler,
     runs,
     reducedRuns,
-    process: compare(plain.map((r) => r.processMs), tracked.map((r) => r.processMs)),
-    processBlocks: blockRatio(plain.map((r) => r.processMs), tracked.map((r) => r.processMs)),
-    build: compare(plain.map((r) => r.buildMs), tracked.map((r) => r.buildMs)),
-    processCpu: compare(plain.map((r) => r.processCpuMs), tracked.map((r) => r.processCpuMs)),
+    process: compare(
+      plain.map((r) => r.processMs),
+      tracked.map((r) => r.processMs),
+    ),
+    processBlocks: blockRatio(
+      plain.map((r) => r.processMs),
+      tracked.map((r) => r.processMs),
+    ),
+    build: compare(
+      plain.map((r) => r.buildMs),
+      tracked.map((r) => r.buildMs),
+    ),
+    processCpu: compare(
+      plain.map((r) => r.processCpuMs),
+      tracked.map((r) => r.processCpuMs),
+    ),
     pluginLoad: summarise(tracked.map((r) => r.loadMs)),
     hookStats: tracked[0]?.hookStats,
   }
 }
 
-export async function measureBuildOverhead(library: GeneratedLibrary, coreDir: string, log: (line: string) => void): Promise<BuildOverheadResult[]> {
+export async function measureBuildOverhead(
+  library: GeneratedLibrary,
+  coreDir: string,
+  log: (line: string) => void,
+): Promise<BuildOverheadResult[]> {
   const results: BuildOverheadResult[] = []
   for (const bundler of BUNDLERS) {
     const started = performance.now()
@@ -90,7 +111,9 @@ export async function measureBuildOverhead(library: GeneratedLibrary, coreDir: s
       const result = await measureBundler(bundler, library, coreDir)
       results.push(result)
       const p = result.process!
-      log(`  ${bundler}: ${result.runs} runs each, plain ${p.a.median.toFixed(0)} ms, with popylar ${p.b.median.toFixed(0)} ms, in blocks ${(result.processBlocks!.median * 100).toFixed(1)}% in ${((performance.now() - started) / 1000).toFixed(0)} s`)
+      log(
+        `  ${bundler}: ${result.runs} runs each, plain ${p.a.median.toFixed(0)} ms, with popylar ${p.b.median.toFixed(0)} ms, in blocks ${(result.processBlocks!.median * 100).toFixed(1)}% in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+      )
     } catch (error) {
       results.push({ bundler, runs: 0, error: (error as Error).message })
       log(`  ${bundler}: failed: ${(error as Error).message}`)

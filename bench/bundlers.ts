@@ -33,7 +33,10 @@ export interface BuildSpec {
 }
 
 /** The popylar plugin for a bundler, from the core package's built files in coreDir. */
-export async function loadPopylar(coreDir: string, bundler: Bundler): Promise<(id: string, options?: object) => unknown> {
+export async function loadPopylar(
+  coreDir: string,
+  bundler: Bundler,
+): Promise<(id: string, options?: object) => unknown> {
   const module = await import(pathToFileURL(join(coreDir, 'dist', `${bundler}.mjs`)).href)
   return module.default
 }
@@ -108,20 +111,44 @@ async function buildWithRollup(spec: BuildSpec): Promise<void> {
   const { rollup } = await import('rollup')
   const bundle = await rollup({ input: spec.entries, plugins: plugins(spec), onwarn: () => {} })
   // rollup has no minifier of its own: the size benchmark minifies its output afterwards.
-  await bundle.write({ dir: spec.outDir, format: rollupFormat(spec.format) as 'es', entryFileNames: `[name]${extension(spec.format)}`, name: 'benchLib' })
+  await bundle.write({
+    dir: spec.outDir,
+    format: rollupFormat(spec.format) as 'es',
+    entryFileNames: `[name]${extension(spec.format)}`,
+    name: 'benchLib',
+  })
   await bundle.close()
 }
 
 async function buildWithRolldown(spec: BuildSpec): Promise<void> {
   const { rolldown } = await import('rolldown')
-  const bundle = await rolldown({ input: spec.entries, cwd: spec.root, platform: 'node', plugins: plugins(spec), onwarn: () => {} } as never)
-  await bundle.write({ dir: spec.outDir, format: rollupFormat(spec.format) as 'es', entryFileNames: `[name]${extension(spec.format)}`, name: 'benchLib', minify: !!spec.minify })
+  const bundle = await rolldown({
+    input: spec.entries,
+    cwd: spec.root,
+    platform: 'node',
+    plugins: plugins(spec),
+    onwarn: () => {},
+  } as never)
+  await bundle.write({
+    dir: spec.outDir,
+    format: rollupFormat(spec.format) as 'es',
+    entryFileNames: `[name]${extension(spec.format)}`,
+    name: 'benchLib',
+    minify: !!spec.minify,
+  })
   await bundle.close()
 }
 
 /** Imports a bundler ahead of a timed build, so that the time is the build's own. */
 export async function preloadBundler(bundler: Bundler): Promise<void> {
-  const modules = { vite: 'vite', webpack: 'webpack', esbuild: 'esbuild', rollup: 'rollup', rspack: '@rspack/core', rolldown: 'rolldown' }
+  const modules = {
+    vite: 'vite',
+    webpack: 'webpack',
+    esbuild: 'esbuild',
+    rollup: 'rollup',
+    rspack: '@rspack/core',
+    rolldown: 'rolldown',
+  }
   await import(modules[bundler])
 }
 

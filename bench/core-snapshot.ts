@@ -14,6 +14,19 @@ export function snapshotCore(): { dir: string; lockWaitS: number } {
   const source = join(REPO_DIR, 'packages', 'core')
   const started = performance.now()
   // Under the build lock, so the copy is never half of one build and half of the next.
-  execFileSync('flock', ['-w', String(LOCK_WAIT_S), '/tmp/build.lock', 'cp', '-r', join(source, 'dist'), join(source, 'package.json'), dir + '/'], { stdio: 'inherit' })
+  execFileSync(
+    'flock',
+    [
+      '-w',
+      String(LOCK_WAIT_S),
+      '/tmp/build.lock',
+      'cp',
+      '-r',
+      join(source, 'dist'),
+      join(source, 'package.json'),
+      `${dir}/`,
+    ],
+    { stdio: 'inherit' },
+  )
   return { dir, lockWaitS: (performance.now() - started) / 1000 }
 }

@@ -32,7 +32,11 @@ export function eventsByClient(collector: Collector, packageName: string): Map<s
   return counts
 }
 
-export function countDelivery(clientIds: Array<string | undefined>, before: Map<string, number>, after: Map<string, number>): DeliveryCount {
+export function countDelivery(
+  clientIds: Array<string | undefined>,
+  before: Map<string, number>,
+  after: Map<string, number>,
+): DeliveryCount {
   const count: DeliveryCount = { runs: clientIds.length, direct: 0, carried: 0, duplicates: 0 }
   for (const id of clientIds) {
     if (!id) continue

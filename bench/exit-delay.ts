@@ -29,7 +29,10 @@ export const CARRIER_WORKS_MS = 1000
 /** A program that imports the library, then (with worksMs) keeps working that long before it ends. */
 function program(dir: string, library: string, worksMs = 0): string {
   const file = join(dir, 'program.mjs')
-  writeFileSync(file, `import ${JSON.stringify('./' + library.slice(dir.length + 1))}\n${worksMs ? `setTimeout(() => {}, ${worksMs})\n` : ''}`)
+  writeFileSync(
+    file,
+    `import ${JSON.stringify(`./${library.slice(dir.length + 1)}`)}\n${worksMs ? `setTimeout(() => {}, ${worksMs})\n` : ''}`,
+  )
   return file
 }
 
@@ -41,18 +44,30 @@ export interface ExitPrograms {
 }
 
 export async function buildExitPrograms(coreDir: string): Promise<ExitPrograms> {
-  const make = async (dir: string, name: string, plugin: false | { coreDir: string; options?: object }, worksMs?: number) =>
-    program(dir, await buildSmallLibrary({ dir, name, plugin }), worksMs)
+  const make = async (
+    dir: string,
+    name: string,
+    plugin: false | { coreDir: string; options?: object },
+    worksMs?: number,
+  ) => program(dir, await buildSmallLibrary({ dir, name, plugin }), worksMs)
   const base = tmpPath('exit-delay')
   const tracked = new Map<string, Promise<string>>()
   return {
     plain: await make(join(base, 'plain'), EXIT_LIBRARY, false),
     tracked(endpoint) {
       let built = tracked.get(endpoint)
-      if (!built) tracked.set(endpoint, (built = make(join(base, `tracked-${tracked.size}`), EXIT_LIBRARY, { coreDir, options: { endpoint } })))
+      if (!built) {
+        built = make(join(base, `tracked-${tracked.size}`), EXIT_LIBRARY, { coreDir, options: { endpoint } })
+        tracked.set(endpoint, built)
+      }
       return built
     },
-    carrier: await make(join(base, 'carrier'), CARRIER_LIBRARY, { coreDir, options: { endpoint: COMPILED_ENDPOINTS.loopback } }, CARRIER_WORKS_MS),
+    carrier: await make(
+      join(base, 'carrier'),
+      CARRIER_LIBRARY,
+      { coreDir, options: { endpoint: COMPILED_ENDPOINTS.loopback } },
+      CARRIER_WORKS_MS,
+    ),
   }
 }
 
@@ -63,9 +78,18 @@ function runIn(state: OpenState, file: string, home: Home): Promise<RunResult> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-async function measureState(state: NetworkState, programs: ExitPrograms, runs: number, namespace: Namespace | { unavailable: string } | undefined): Promise<ExitDelayResult> {
+async function measureState(
+  state: NetworkState,
+  programs: ExitPrograms,
+  runs: number,
+  namespace: Namespace | { unavailable: string } | undefined,
+): Promise<ExitDelayResult> {
   if (state.needsNamespace && (!namespace || 'unavailable' in namespace)) {
-    return { state, notMeasured: namespace && 'unavailable' in namespace ? namespace.unavailable : 'no network namespace', misbehaved: 0 }
+    return {
+      state,
+      notMeasured: namespace && 'unavailable' in namespace ? namespace.unavailable : 'no network namespace',
+      misbehaved: 0,
+    }
   }
   const open = await state.open(namespace && !('unavailable' in namespace) ? namespace : undefined)
   const homes: Home[] = []
@@ -84,7 +108,11 @@ async function measureState(state: NetworkState, programs: ExitPrograms, runs: n
       return result.ms
     }
     const trackedProgram = await programs.tracked(open.endpoint)
-    const { a, b } = await alternate(runs, () => timed(programs.plain, false), () => timed(trackedProgram, true))
+    const { a, b } = await alternate(
+      runs,
+      () => timed(programs.plain, false),
+      () => timed(trackedProgram, true),
+    )
     let delivery: DeliveryCount | undefined
     if (open.collector) {
       await sleep(open.settleMs)
@@ -92,7 +120,11 @@ async function measureState(state: NetworkState, programs: ExitPrograms, runs: n
       // The next run in the same home, importing another instrumented library, carries whatever the first left for it.
       for (const home of trackedHomes) await runIn(open, programs.carrier, home)
       await sleep(open.settleMs)
-      delivery = countDelivery(trackedHomes.map((home) => clientIdOf(home.configFile)), before, eventsByClient(open.collector, EXIT_LIBRARY))
+      delivery = countDelivery(
+        trackedHomes.map((home) => clientIdOf(home.configFile)),
+        before,
+        eventsByClient(open.collector, EXIT_LIBRARY),
+      )
     }
     return { state, wall: compare(a, b), delivery, misbehaved }
   } finally {
@@ -101,12 +133,19 @@ async function measureState(state: NetworkState, programs: ExitPrograms, runs: n
   }
 }
 
-export async function measureExitDelay(programs: ExitPrograms, runs: number, namespace: Namespace | { unavailable: string } | undefined, log: (line: string) => void): Promise<ExitDelayResult[]> {
+export async function measureExitDelay(
+  programs: ExitPrograms,
+  runs: number,
+  namespace: Namespace | { unavailable: string } | undefined,
+  log: (line: string) => void,
+): Promise<ExitDelayResult[]> {
   const results: ExitDelayResult[] = []
   for (const state of NETWORK_STATES) {
     const result = await measureState(state, programs, runs, namespace)
     const wall = result.wall
-    log(`  ${state.label}: ${wall ? `plain ${wall.a.median.toFixed(1)} ms, tracked ${wall.b.median.toFixed(1)} ms` : `not measured: ${result.notMeasured}`}`)
+    log(
+      `  ${state.label}: ${wall ? `plain ${wall.a.median.toFixed(1)} ms, tracked ${wall.b.median.toFixed(1)} ms` : `not measured: ${result.notMeasured}`}`,
+    )
     results.push(result)
   }
   return results

@@ -26,7 +26,7 @@ function moduleSource(i: number): string {
 export const label${i} = 'module ${i}'
 
 export function fn${i}(x) {
-  const values = [x, ${i}, x * ${i % 7 + 1}]
+  const values = [x, ${i}, x * ${(i % 7) + 1}]
   let total = 0
   for (const value of values) total += typeof value === 'number' ? value : 0
   return total % 1000 + (x > ${i} ? 1 : 0) + ${call} * 0
@@ -56,12 +56,20 @@ function entrySource(from: number, to: number): string {
 
 /** Writes the library into dir once; later runs reuse it. */
 export function generateLibrary(dir: string): GeneratedLibrary {
-  const library: GeneratedLibrary = { root: dir, mainEntry: join(dir, 'src', 'index.js'), extraEntry: join(dir, 'src', 'extra.js'), moduleCount: MODULE_COUNT }
+  const library: GeneratedLibrary = {
+    root: dir,
+    mainEntry: join(dir, 'src', 'index.js'),
+    extraEntry: join(dir, 'src', 'extra.js'),
+    moduleCount: MODULE_COUNT,
+  }
   const stamp = join(dir, '.generated')
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === GENERATOR_VERSION) return library
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(join(dir, 'src', 'modules'), { recursive: true })
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: LIBRARY_NAME, version: '1.0.0', type: 'module' }, null, 2))
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: LIBRARY_NAME, version: '1.0.0', type: 'module' }, null, 2),
+  )
   for (let i = 0; i < MODULE_COUNT; i++) writeFileSync(join(dir, 'src', 'modules', `${name(i)}.js`), moduleSource(i))
   writeFileSync(library.mainEntry, entrySource(0, MODULE_COUNT))
   writeFileSync(library.extraEntry, entrySource(0, MODULE_COUNT / 2))

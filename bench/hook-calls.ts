@@ -16,16 +16,37 @@ export interface HookCallsResult {
   error?: string
 }
 
-export async function measureHookCalls(library: GeneratedLibrary, coreDir: string, log: (line: string) => void): Promise<HookCallsResult[]> {
+export async function measureHookCalls(
+  library: GeneratedLibrary,
+  coreDir: string,
+  log: (line: string) => void,
+): Promise<HookCallsResult[]> {
   const results: HookCallsResult[] = []
   for (const bundler of BUNDLERS) {
     const build = (entries: Record<string, string>) =>
-      runBuild({ bundler, root: library.root, entries, outDir: join(tmpPath('hook-calls', bundler), String(Object.keys(entries).length)), format: 'esm', coreDir, countCalls: true }, library.root)
+      runBuild(
+        {
+          bundler,
+          root: library.root,
+          entries,
+          outDir: join(tmpPath('hook-calls', bundler), String(Object.keys(entries).length)),
+          format: 'esm',
+          coreDir,
+          countCalls: true,
+        },
+        library.root,
+      )
     try {
       const one = await build({ index: library.mainEntry })
       const two = await build({ index: library.mainEntry, extra: library.extraEntry })
       const calls = (r: typeof one) => (r.hookCalls && Object.keys(r.hookCalls).length ? r.hookCalls : undefined)
-      results.push({ bundler, oneEntry: one.hookStats, twoEntries: two.hookStats, callsOneEntry: calls(one), callsTwoEntries: calls(two) })
+      results.push({
+        bundler,
+        oneEntry: one.hookStats,
+        twoEntries: two.hookStats,
+        callsOneEntry: calls(one),
+        callsTwoEntries: calls(two),
+      })
       log(`  ${bundler}: 1 entry ${JSON.stringify(one.hookStats)}, 2 entries ${JSON.stringify(two.hookStats)}`)
     } catch (error) {
       results.push({ bundler, error: (error as Error).message })

@@ -21,7 +21,11 @@ export interface ImportCostResult {
 export async function measureImportCost(coreDir: string, pairs: number, warmup = 10): Promise<ImportCostResult> {
   const base = tmpPath('import-cost')
   const plain = await buildSmallLibrary({ dir: join(base, 'plain'), name: NAME_PLACEHOLDER, plugin: false })
-  const tracked = await buildSmallLibrary({ dir: join(base, 'tracked'), name: NAME_PLACEHOLDER, plugin: { coreDir, options: { endpoint: COMPILED_ENDPOINTS.loopback } } })
+  const tracked = await buildSmallLibrary({
+    dir: join(base, 'tracked'),
+    name: NAME_PLACEHOLDER,
+    plugin: { coreDir, options: { endpoint: COMPILED_ENDPOINTS.loopback } },
+  })
   const copies = join(base, 'copies')
   mkdirSync(copies, { recursive: true })
   const total = pairs + warmup
@@ -29,10 +33,19 @@ export async function measureImportCost(coreDir: string, pairs: number, warmup =
     copyLibrary(plain, join(copies, `plain-${i}.mjs`))
     copyLibrary(tracked, join(copies, `tracked-${i}.mjs`), i)
   }
-  const samples = alternatingSamples(total, (i) => join(copies, `plain-${i}.mjs`), (i) => join(copies, `tracked-${i}.mjs`))
+  const samples = alternatingSamples(
+    total,
+    (i) => join(copies, `plain-${i}.mjs`),
+    (i) => join(copies, `tracked-${i}.mjs`),
+  )
   const { timings } = await timeImports({ samples, pauseMs: 40 }, 'import-cost')
   const measured = timings.slice(warmup * 2)
-  const of = (kind: 'a' | 'b', key: 'importMs' | 'deferredMs') => measured.filter((t) => t.kind === kind).map((t) => t[key])
-  return { import: compare(of('a', 'importMs'), of('b', 'importMs')), deferred: compare(of('a', 'deferredMs'), of('b', 'deferredMs')), pairs, warmup }
+  const of = (kind: 'a' | 'b', key: 'importMs' | 'deferredMs') =>
+    measured.filter((t) => t.kind === kind).map((t) => t[key])
+  return {
+    import: compare(of('a', 'importMs'), of('b', 'importMs')),
+    deferred: compare(of('a', 'deferredMs'), of('b', 'deferredMs')),
+    pairs,
+    warmup,
+  }
 }
-

@@ -11,6 +11,9 @@ export function copyName(index: number): string {
 
 /** Writes the file at dest; when index is given, with its package name changed to copyName(index). */
 export function copyLibrary(source: string, dest: string, index?: number): void {
-  if (index === undefined) return copyFileSync(source, dest)
+  if (index === undefined) {
+    copyFileSync(source, dest)
+    return
+  }
   writeFileSync(dest, readFileSync(source, 'utf8').split(NAME_PLACEHOLDER).join(copyName(index)))
 }

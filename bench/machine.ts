@@ -18,7 +18,10 @@ export interface Machine {
 function commit(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_DIR, encoding: 'utf8' }).trim()
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'packages'], { cwd: REPO_DIR, encoding: 'utf8' }).trim()
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'packages'], {
+      cwd: REPO_DIR,
+      encoding: 'utf8',
+    }).trim()
     return dirty ? `${head} + uncommitted changes in packages/` : head
   } catch {
     return 'unknown'

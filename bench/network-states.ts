@@ -38,7 +38,13 @@ export interface NetworkState {
 
 async function withCollector(behaviour: 'normal' | 'slow' | 'hang', delayMs?: number): Promise<OpenState> {
   const collector = await startCollector({ behaviour, delayMs })
-  return { endpoint: COMPILED_ENDPOINTS.loopback, env: { POPYLAR_ENDPOINT: collector.url }, collector, settleMs: 300, close: () => collector.close() }
+  return {
+    endpoint: COMPILED_ENDPOINTS.loopback,
+    env: { POPYLAR_ENDPOINT: collector.url },
+    collector,
+    settleMs: 300,
+    close: () => collector.close(),
+  }
 }
 
 async function behindProxy(delayMs: number): Promise<OpenState> {
@@ -94,22 +100,62 @@ function inNamespace(endpoint: string) {
 }
 
 export const NETWORK_STATES: NetworkState[] = [
-  { label: 'collector answers at once', answersInTime: true, needsNamespace: false, open: () => withCollector('normal') },
+  {
+    label: 'collector answers at once',
+    answersInTime: true,
+    needsNamespace: false,
+    open: () => withCollector('normal'),
+  },
   { label: '+50 ms latency (TCP proxy)', answersInTime: true, needsNamespace: false, open: () => behindProxy(50) },
   { label: '+150 ms latency (TCP proxy)', answersInTime: true, needsNamespace: false, open: () => behindProxy(150) },
-  { label: 'HTTPS, collector answers at once', answersInTime: true, needsNamespace: false, open: () => httpsBehindProxy(0) },
-  { label: 'HTTPS, +50 ms latency (TLS handshake through the proxy)', answersInTime: true, needsNamespace: false, open: () => httpsBehindProxy(50) },
-  { label: 'HTTPS, +150 ms latency (TLS handshake through the proxy)', answersInTime: true, needsNamespace: false, open: () => httpsBehindProxy(150) },
-  { label: 'collector answers after 300 ms', answersInTime: true, needsNamespace: false, open: () => withCollector('slow', 300) },
+  {
+    label: 'HTTPS, collector answers at once',
+    answersInTime: true,
+    needsNamespace: false,
+    open: () => httpsBehindProxy(0),
+  },
+  {
+    label: 'HTTPS, +50 ms latency (TLS handshake through the proxy)',
+    answersInTime: true,
+    needsNamespace: false,
+    open: () => httpsBehindProxy(50),
+  },
+  {
+    label: 'HTTPS, +150 ms latency (TLS handshake through the proxy)',
+    answersInTime: true,
+    needsNamespace: false,
+    open: () => httpsBehindProxy(150),
+  },
+  {
+    label: 'collector answers after 300 ms',
+    answersInTime: true,
+    needsNamespace: false,
+    open: () => withCollector('slow', 300),
+  },
   { label: 'accepts, never answers', answersInTime: false, needsNamespace: false, open: () => withCollector('hang') },
   {
     label: 'connection refused',
     answersInTime: false,
     needsNamespace: false,
     async open() {
-      return { endpoint: COMPILED_ENDPOINTS.loopback, env: { POPYLAR_ENDPOINT: `http://127.0.0.1:${await closedPort()}` }, settleMs: 0, close: async () => {} }
+      return {
+        endpoint: COMPILED_ENDPOINTS.loopback,
+        env: { POPYLAR_ENDPOINT: `http://127.0.0.1:${await closedPort()}` },
+        settleMs: 0,
+        close: async () => {},
+      }
     },
   },
-  { label: 'host name does not resolve', answersInTime: false, needsNamespace: true, open: inNamespace(COMPILED_ENDPOINTS['missing-name']) },
-  { label: 'name lookup never answers', answersInTime: false, needsNamespace: true, open: inNamespace(COMPILED_ENDPOINTS['silent-name']) },
+  {
+    label: 'host name does not resolve',
+    answersInTime: false,
+    needsNamespace: true,
+    open: inNamespace(COMPILED_ENDPOINTS['missing-name']),
+  },
+  {
+    label: 'name lookup never answers',
+    answersInTime: false,
+    needsNamespace: true,
+    open: inNamespace(COMPILED_ENDPOINTS['silent-name']),
+  },
 ]

@@ -54,7 +54,13 @@ const versus = (c: Comparison) => `plain ${spread(c.a)} → with popylar ${sprea
 const check = (ok: boolean): Status => (ok ? 'ok' : 'MISSED')
 
 function failed(figure: string, goal: string, error: Error): Row {
-  return { figure, measured: 'error', goal, status: 'not measured', detail: error.message.split('\n')[0]!.slice(0, 300) }
+  return {
+    figure,
+    measured: 'error',
+    goal,
+    status: 'not measured',
+    detail: error.message.split('\n')[0]!.slice(0, 300),
+  }
 }
 
 function buildOverheadRows(results: BuildOverheadResult[] | Error | undefined): Row[] {
@@ -63,7 +69,8 @@ function buildOverheadRows(results: BuildOverheadResult[] | Error | undefined): 
   if (results instanceof Error) return [failed('build overhead', goal, results)]
   return results.map((r) => {
     const figure = `build overhead: ${r.bundler}`
-    if (r.error || !r.process || !r.processBlocks || !r.build) return failed(figure, goal, new Error(r.error ?? 'no result'))
+    if (r.error || !r.process || !r.processBlocks || !r.build)
+      return failed(figure, goal, new Error(r.error ?? 'no result'))
     const blocks = r.processBlocks
     return {
       figure,
@@ -73,7 +80,9 @@ function buildOverheadRows(results: BuildOverheadResult[] | Error | undefined): 
       detail:
         `the whole build process, with / without popylar in each block of four builds back to back: ${percent(blocks.median)} [${percent(blocks.p25)} to ${percent(blocks.p75)}]; ` +
         `medians apart ${percent(r.process.ratio)}: ${versus(r.process)}; build call alone ${percent(r.build.ratio)} (${ms(r.build.a.median)} → ${ms(r.build.b.median)} ms); ` +
-        (r.processCpu ? `CPU time of the process ${percent(r.processCpu.ratio)} (${ms(r.processCpu.a.median)} → ${ms(r.processCpu.b.median)} ms); ` : '') +
+        (r.processCpu
+          ? `CPU time of the process ${percent(r.processCpu.ratio)} (${ms(r.processCpu.a.median)} → ${ms(r.processCpu.b.median)} ms); `
+          : '') +
         `loading the plugin ${ms(r.pluginLoad!.median)} ms` +
         (r.reducedRuns ? `; ${r.runs} runs each, not 7: ${r.reducedRuns}` : ''),
     }
@@ -82,7 +91,10 @@ function buildOverheadRows(results: BuildOverheadResult[] | Error | undefined): 
 
 /** Every counter in hookStats is work done (its names change with the plugin's design). */
 const work = (stats?: Record<string, number>) => (stats ? Object.values(stats).reduce((sum, n) => sum + n, 0) : NaN)
-const showStats = (stats: Record<string, number>) => Object.entries(stats).map(([name, n]) => `${name} ${n}`).join(', ')
+const showStats = (stats: Record<string, number>) =>
+  Object.entries(stats)
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ')
 
 function hookCallRows(results: HookCallsResult[] | Error | undefined): Row[] {
   const goal = '∝ entries, not modules'
@@ -94,7 +106,10 @@ function hookCallRows(results: HookCallsResult[] | Error | undefined): Row[] {
     const one = work(r.oneEntry)
     const two = work(r.twoEntries)
     const all = (calls?: Record<string, number>) => (calls ? Object.values(calls).reduce((sum, n) => sum + n, 0) : NaN)
-    const byHook = (calls?: Record<string, number>) => Object.entries(calls ?? {}).map(([hook, n]) => `${hook} ${n}`).join(', ')
+    const byHook = (calls?: Record<string, number>) =>
+      Object.entries(calls ?? {})
+        .map(([hook, n]) => `${hook} ${n}`)
+        .join(', ')
     return {
       figure,
       measured: `${one} → ${two} (all calls: ${all(r.callsOneEntry)} → ${all(r.callsTwoEntries)})`,
@@ -140,7 +155,13 @@ function exitDelayRows(results: ExitDelayResult[] | Error | undefined): Row[] {
     if (!r.wall) return { figure, measured: 'not measured', goal, status: 'not measured', detail: r.notMeasured ?? '' }
     const added = r.wall.difference
     const note = r.misbehaved ? `; ${r.misbehaved} instrumented runs printed something or failed` : ''
-    return { figure, measured: signed(added, `${ms(added)} ms`), goal, status: check(added <= GOALS.exitDelayMs && !r.misbehaved), detail: versus(r.wall) + note }
+    return {
+      figure,
+      measured: signed(added, `${ms(added)} ms`),
+      goal,
+      status: check(added <= GOALS.exitDelayMs && !r.misbehaved),
+      detail: versus(r.wall) + note,
+    }
   })
 }
 
@@ -152,7 +173,13 @@ function deliveryRows(results: ExitDelayResult[] | Error | undefined): Row[] {
     const rowGoal = r.state.answersInTime ? goal : '—'
     if (!r.delivery) {
       const why = r.notMeasured ? `not measured: ${r.notMeasured}` : 'no collector can be reached in this state'
-      return { figure, measured: r.notMeasured ? 'not measured' : 'n/a', goal: rowGoal, status: r.state.answersInTime ? 'not measured' : 'no goal', detail: why }
+      return {
+        figure,
+        measured: r.notMeasured ? 'not measured' : 'n/a',
+        goal: rowGoal,
+        status: r.state.answersInTime ? 'not measured' : 'no goal',
+        detail: why,
+      }
     }
     const d = r.delivery
     const share = (d.direct + d.carried) / d.runs
@@ -180,7 +207,13 @@ function sizeRows(sizes: { formats: FormatSize[]; consumers: ConsumerSize[] } | 
       measured: `+${worst} B`,
       goal,
       status: broken.length ? 'not measured' : check(worst <= GOALS.trackerGzipBytes),
-      detail: mine.map((f) => (f.error ? `${f.format}: ${f.error}` : `${f.format} +${f.addedGzip} B gzipped (+${f.addedMinified} B minified; ${f.plainGzip} → ${f.trackedGzip} B)`)).join('; '),
+      detail: mine
+        .map((f) =>
+          f.error
+            ? `${f.format}: ${f.error}`
+            : `${f.format} +${f.addedGzip} B gzipped (+${f.addedMinified} B minified; ${f.plainGzip} → ${f.trackedGzip} B)`,
+        )
+        .join('; '),
     })
   }
   for (const consumer of [...new Set(sizes.consumers.map((c) => c.consumer))]) {
@@ -195,7 +228,9 @@ function sizeRows(sizes: { formats: FormatSize[]; consumers: ConsumerSize[] } | 
       goal: '0 B',
       status: broken.length ? 'not measured' : check(!grown.length && !left.length),
       detail:
-        (grown.length ? grown.map((c) => `library built by ${c.library}: +${c.addedBytes} B (+${c.addedGzip} B gzipped)`).join('; ') : `0 B for libraries built by ${mine.map((c) => c.library).join(', ')}`) +
+        (grown.length
+          ? grown.map((c) => `library built by ${c.library}: +${c.addedBytes} B (+${c.addedGzip} B gzipped)`).join('; ')
+          : `0 B for libraries built by ${mine.map((c) => c.library).join(', ')}`) +
         (left.length ? `; tracker code left in: ${left.map((c) => c.library).join(', ')}` : '') +
         (broken.length ? `; failed: ${broken.map((c) => `${c.library}: ${c.error}`).join('; ')}` : ''),
     })
@@ -243,7 +278,10 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
 export function renderTable(rows: Row[]): string {
   const lines = ['| figure | measured | goal | status |', '|---|---|---|---|']
-  for (const row of rows) lines.push(`| ${cell(row.figure)} | ${cell(row.measured)} | ${cell(row.goal)} | ${row.status === 'MISSED' ? '**MISSED**' : row.status} |`)
+  for (const row of rows)
+    lines.push(
+      `| ${cell(row.figure)} | ${cell(row.measured)} | ${cell(row.goal)} | ${row.status === 'MISSED' ? '**MISSED**' : row.status} |`,
+    )
   return lines.join('\n')
 }
 

@@ -36,7 +36,9 @@ async function section<T>(title: string, measure: () => Promise<T>): Promise<T |
 }
 
 const machine = describeMachine()
-log(`popylar bench on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAtStart.toFixed(2)}`)
+log(
+  `popylar bench on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAtStart.toFixed(2)}`,
+)
 const { dir: coreDir, lockWaitS } = snapshotCore()
 if (lockWaitS > 5) log(`waited ${lockWaitS.toFixed(0)} s for /tmp/build.lock (someone was building packages/core)`)
 const library = generateLibrary(tmpPath('library'))
@@ -53,7 +55,9 @@ process.once('SIGTERM', stop)
 try {
   results.sizes = await section('bundle size', () => measureSizes(coreDir, log))
   results.importCost = await section('import cost', () => measureImportCost(coreDir, RUNS.importPairs))
-  results.batching = await section('batching', () => measureBatching(coreDir, RUNS.batchingPairs, RUNS.batchingProcesses))
+  results.batching = await section('batching', () =>
+    measureBatching(coreDir, RUNS.batchingPairs, RUNS.batchingProcesses),
+  )
   results.exitDelay = await section('exit delay and delivery', async () => {
     namespace = await createNamespace()
     if ('unavailable' in namespace) log(`  no network namespace: ${namespace.unavailable}`)
@@ -62,7 +66,9 @@ try {
   })
   if (namespace && !('unavailable' in namespace)) await namespace.close()
   namespace = undefined
-  results.buildOverhead = await section('build overhead (2,000 modules)', () => measureBuildOverhead(library, coreDir, log))
+  results.buildOverhead = await section('build overhead (2,000 modules)', () =>
+    measureBuildOverhead(library, coreDir, log),
+  )
   results.hookCalls = await section('hook calls', () => measureHookCalls(library, coreDir, log))
 } finally {
   if (namespace && !('unavailable' in namespace)) await namespace.close()
@@ -75,6 +81,8 @@ const file = writeResults(renderResults(results, rows))
 log('')
 log(renderTable(rows))
 const missed = rows.filter((row) => row.status === 'MISSED')
-log(`\n${missed.length ? `${missed.length} goals MISSED` : 'every measured goal met'}; ${rows.filter((row) => row.status === 'not measured').length} not measured. Details in ${file}. Total ${elapsed()}.`)
+log(
+  `\n${missed.length ? `${missed.length} goals MISSED` : 'every measured goal met'}; ${rows.filter((row) => row.status === 'not measured').length} not measured. Details in ${file}. Total ${elapsed()}.`,
+)
 // A missed goal is a result, not a crash: the table says so. Exit now: nothing of ours is left running.
 process.exit(0)

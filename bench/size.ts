@@ -39,14 +39,22 @@ async function minifiedOutput(dir: string, format: Format): Promise<string> {
   for (const name of readdirSync(dir).sort()) {
     if (!/\.[cm]?js$/.test(name)) continue
     // One minifier for every bundler (rollup has none): the difference is the tracker, not the minifier.
-    text += (await transform(readFileSync(join(dir, name), 'utf8'), { minify: true, format: format === 'esm' ? 'esm' : undefined })).code
+    text += (
+      await transform(readFileSync(join(dir, name), 'utf8'), {
+        minify: true,
+        format: format === 'esm' ? 'esm' : undefined,
+      })
+    ).code
   }
   return text
 }
 
 const gzipLength = (text: string) => gzipSync(text).length
 
-export async function measureSizes(coreDir: string, log: (line: string) => void): Promise<{ formats: FormatSize[]; consumers: ConsumerSize[] }> {
+export async function measureSizes(
+  coreDir: string,
+  log: (line: string) => void,
+): Promise<{ formats: FormatSize[]; consumers: ConsumerSize[] }> {
   const base = tmpPath('size')
   const root = join(base, 'library')
   const entry = writeSmallLibrary(root, LIBRARY_NAME)
@@ -55,24 +63,54 @@ export async function measureSizes(coreDir: string, log: (line: string) => void)
   for (const bundler of BUNDLERS) {
     const popylar = await loadPopylar(coreDir, bundler)
     for (const format of FORMATS[bundler]) {
-      const outDirs = { plain: join(base, 'out', bundler, format, 'plain'), tracked: join(base, 'out', bundler, format, 'tracked') }
+      const outDirs = {
+        plain: join(base, 'out', bundler, format, 'plain'),
+        tracked: join(base, 'out', bundler, format, 'tracked'),
+      }
       try {
         const texts: Record<string, string> = {}
         for (const variant of ['plain', 'tracked'] as const) {
           // A fresh plugin per build: a plugin instance belongs to one build.
-          const plugin = variant === 'tracked' ? popylar(BENCH_MEASUREMENT_ID, { packageName: LIBRARY_NAME, packageVersion: '1.0.0' }) : undefined
+          const plugin =
+            variant === 'tracked'
+              ? popylar(BENCH_MEASUREMENT_ID, { packageName: LIBRARY_NAME, packageVersion: '1.0.0' })
+              : undefined
           await buildLibrary({ bundler, root, entries: { index: entry }, outDir: outDirs[variant], format, plugin })
           texts[variant] = await minifiedOutput(outDirs[variant], format)
         }
         const plainGzip = gzipLength(texts.plain!)
         const trackedGzip = gzipLength(texts.tracked!)
-        formats.push({ bundler, format, plainGzip, trackedGzip, addedGzip: trackedGzip - plainGzip, addedMinified: texts.tracked!.length - texts.plain!.length })
-        if (format === 'esm') esmOutputs.set(bundler, { plain: join(outDirs.plain, 'index.mjs'), tracked: join(outDirs.tracked, 'index.mjs') })
+        formats.push({
+          bundler,
+          format,
+          plainGzip,
+          trackedGzip,
+          addedGzip: trackedGzip - plainGzip,
+          addedMinified: texts.tracked!.length - texts.plain!.length,
+        })
+        if (format === 'esm')
+          esmOutputs.set(bundler, {
+            plain: join(outDirs.plain, 'index.mjs'),
+            tracked: join(outDirs.tracked, 'index.mjs'),
+          })
       } catch (error) {
-        formats.push({ bundler, format, plainGzip: NaN, trackedGzip: NaN, addedGzip: NaN, addedMinified: NaN, error: (error as Error).message.split('\n')[0] })
+        formats.push({
+          bundler,
+          format,
+          plainGzip: NaN,
+          trackedGzip: NaN,
+          addedGzip: NaN,
+          addedMinified: NaN,
+          error: (error as Error).message.split('\n')[0],
+        })
       }
     }
-    log(`  ${bundler}: ${formats.filter((f) => f.bundler === bundler).map((f) => `${f.format} +${f.addedGzip} B`).join(', ')}`)
+    log(
+      `  ${bundler}: ${formats
+        .filter((f) => f.bundler === bundler)
+        .map((f) => `${f.format} +${f.addedGzip} B`)
+        .join(', ')}`,
+    )
   }
 
   const consumers: ConsumerSize[] = []
@@ -80,14 +118,33 @@ export async function measureSizes(coreDir: string, log: (line: string) => void)
     for (const [library, files] of esmOutputs) {
       try {
         const plain = await buildConsumerApp(consumer, files.plain, join(base, 'consumer', consumer, library, 'plain'))
-        const tracked = await buildConsumerApp(consumer, files.tracked, join(base, 'consumer', consumer, library, 'tracked'))
-        consumers.push({ consumer, library, addedBytes: tracked.length - plain.length, addedGzip: gzipLength(tracked) - gzipLength(plain), trackerLeft: TRACKER_MARK.test(tracked) })
+        const tracked = await buildConsumerApp(
+          consumer,
+          files.tracked,
+          join(base, 'consumer', consumer, library, 'tracked'),
+        )
+        consumers.push({
+          consumer,
+          library,
+          addedBytes: tracked.length - plain.length,
+          addedGzip: gzipLength(tracked) - gzipLength(plain),
+          trackerLeft: TRACKER_MARK.test(tracked),
+        })
       } catch (error) {
-        consumers.push({ consumer, library, addedBytes: NaN, addedGzip: NaN, trackerLeft: false, error: (error as Error).message.split('\n')[0] })
+        consumers.push({
+          consumer,
+          library,
+          addedBytes: NaN,
+          addedGzip: NaN,
+          trackerLeft: false,
+          error: (error as Error).message.split('\n')[0],
+        })
       }
     }
     const mine = consumers.filter((c) => c.consumer === consumer)
-    log(`  consumer ${consumer}: ${mine.map((c) => `${c.library} ${c.error ? 'error' : `+${c.addedBytes} B`}`).join(', ')}`)
+    log(
+      `  consumer ${consumer}: ${mine.map((c) => `${c.library} ${c.error ? 'error' : `+${c.addedBytes} B`}`).join(', ')}`,
+    )
   }
   return { formats, consumers }
 }

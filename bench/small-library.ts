@@ -38,7 +38,13 @@ export async function buildSmallLibrary(options: SmallLibraryOptions): Promise<s
   const plugins: Plugin[] = []
   if (options.plugin) {
     const popylar = await loadPopylar(options.plugin.coreDir, 'esbuild')
-    plugins.push(popylar(BENCH_MEASUREMENT_ID, { packageName: name, packageVersion: '1.0.0', ...options.plugin.options }) as Plugin)
+    plugins.push(
+      popylar(BENCH_MEASUREMENT_ID, {
+        packageName: name,
+        packageVersion: '1.0.0',
+        ...options.plugin.options,
+      }) as Plugin,
+    )
   }
   const outfile = join(dir, 'dist', format === 'esm' ? 'index.mjs' : 'index.cjs')
   await build({

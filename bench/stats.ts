@@ -47,7 +47,8 @@ export function compare(a: number[], b: number[]): Comparison {
  */
 export function blockRatio(a: number[], b: number[]): Summary {
   const ratios: number[] = []
-  for (let i = 0; i + 1 < a.length && i + 1 < b.length; i += 2) ratios.push((b[i]! + b[i + 1]!) / (a[i]! + a[i + 1]!) - 1)
+  for (let i = 0; i + 1 < a.length && i + 1 < b.length; i += 2)
+    ratios.push((b[i]! + b[i + 1]!) / (a[i]! + a[i + 1]!) - 1)
   return summarise(ratios)
 }
 
@@ -55,7 +56,11 @@ export function blockRatio(a: number[], b: number[]): Summary {
  * Runs A and B alternately, `runs` times each; the order flips every pair (ABBA...) so that
  * neither side always runs first, after a warm machine or a cold cache.
  */
-export async function alternate<T>(runs: number, measureA: (i: number) => Promise<T>, measureB: (i: number) => Promise<T>): Promise<{ a: T[]; b: T[] }> {
+export async function alternate<T>(
+  runs: number,
+  measureA: (i: number) => Promise<T>,
+  measureB: (i: number) => Promise<T>,
+): Promise<{ a: T[]; b: T[] }> {
   const a: T[] = []
   const b: T[] = []
   for (let i = 0; i < runs; i++) {

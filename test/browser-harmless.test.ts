@@ -67,7 +67,13 @@ test('offline (the page from the dev server on this machine, no network): nothin
 })
 
 test("a Content-Security-Policy in the page (connect-src 'self'): no request, no console error", async (t) => {
-  site.page('/csp-meta.html', indexHtml.replace(FAVICON, `${FAVICON}\n    <meta http-equiv="Content-Security-Policy" content="connect-src 'self'" />`))
+  site.page(
+    '/csp-meta.html',
+    indexHtml.replace(
+      FAVICON,
+      `${FAVICON}\n    <meta http-equiv="Content-Security-Policy" content="connect-src 'self'" />`,
+    ),
+  )
   const context = await browser.newContext()
   t.after(() => context.close())
   const { page, problems, requestsTo } = await openApp(context, `${site.url}/csp-meta.html`, collector.url)
@@ -87,7 +93,10 @@ test("a Content-Security-Policy header (connect-src 'self'): blocked once, with 
   await quietPeriod()
   assert.deepEqual(first.problems.pageErrors, [])
   assert.equal(first.problems.consoleErrors.length, 1, first.problems.consoleErrors.join('\n'))
-  assert.match(first.problems.consoleErrors[0]!, /'http:\/\/127\.0\.0\.1:\d+\/g\/collect\?.*Content Security Policy directive: "connect-src 'self'"/)
+  assert.match(
+    first.problems.consoleErrors[0]!,
+    /'http:\/\/127\.0\.0\.1:\d+\/g\/collect\?.*Content Security Policy directive: "connect-src 'self'"/,
+  )
   // The tracker remembers the block for the site: a new tab and a new page session try nothing.
   const second = await openApp(context, `${site.url}/csp-header.html`)
   await quietPeriod()
@@ -96,7 +105,10 @@ test("a Content-Security-Policy header (connect-src 'self'): blocked once, with 
 })
 
 test('a sandboxed iframe without storage (sandbox="allow-scripts"): the app works inside, nothing sent', async (t) => {
-  site.page('/framed.html', `<!doctype html><html><head>${FAVICON}</head><body><iframe sandbox="allow-scripts" src="/"></iframe></body></html>`)
+  site.page(
+    '/framed.html',
+    `<!doctype html><html><head>${FAVICON}</head><body><iframe sandbox="allow-scripts" src="/"></iframe></body></html>`,
+  )
   const context = await browser.newContext()
   t.after(() => context.close())
   const page = await context.newPage()
@@ -105,7 +117,16 @@ test('a sandboxed iframe without storage (sandbox="allow-scripts"): the app work
   const frame = page.frameLocator('iframe')
   await frame.locator('#result').filter({ hasText: 'Hello, visitor, from browser-lib' }).waitFor({ timeout: 10_000 })
   // Proof that the frame is what the test says: its storage throws.
-  assert.equal(await page.frames()[1]?.evaluate(() => { try { return typeof localStorage.length } catch (error) { return (error as Error).name } }), 'SecurityError')
+  assert.equal(
+    await page.frames()[1]?.evaluate(() => {
+      try {
+        return typeof localStorage.length
+      } catch (error) {
+        return (error as Error).name
+      }
+    }),
+    'SecurityError',
+  )
   await quietPeriod()
   assert.equal(collector.requests.length, 0)
   assert.deepEqual(problems, NO_PROBLEMS)
@@ -122,7 +143,11 @@ test('no bundler to define process: the published file, imported by a page and b
   worker.onmessage = (event) => (document.getElementById('worker-result').textContent = event.data)
 </script></body></html>`,
   )
-  site.page('/unbundled-worker.js', `import { greet } from '${LIBRARY_URL}'\npostMessage(greet('worker') + ' in ' + typeof process)`, { 'content-type': 'text/javascript; charset=utf-8' })
+  site.page(
+    '/unbundled-worker.js',
+    `import { greet } from '${LIBRARY_URL}'\npostMessage(greet('worker') + ' in ' + typeof process)`,
+    { 'content-type': 'text/javascript; charset=utf-8' },
+  )
   const context = await browser.newContext()
   t.after(() => context.close())
   const { page, problems, requestsTo } = await openApp(context, `${site.url}/unbundled.html`, collector.url)

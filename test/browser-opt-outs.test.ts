@@ -5,7 +5,13 @@ import assert from 'node:assert/strict'
 import type { Browser, BrowserContext } from 'playwright-core'
 import { startCollector, type Collector } from './collector/collector.js'
 import { createConsumerProject, viteDevServer, type ConsumerProject } from './support/browser-apps.js'
-import { launchChromium, launchWithDoNotTrack, openApp, quietPeriod, sendGlobalPrivacyControl } from './support/chromium.js'
+import {
+  launchChromium,
+  launchWithDoNotTrack,
+  openApp,
+  quietPeriod,
+  sendGlobalPrivacyControl,
+} from './support/chromium.js'
 
 let collector: Collector
 let project: ConsumerProject
@@ -59,12 +65,19 @@ test('Global Privacy Control: nothing is sent', async (t) => {
   t.after(() => context.close())
   await sendGlobalPrivacyControl(context)
   await assertNothingSent(context)
-  assert.equal(await context.pages()[0]?.evaluate(() => (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl), true)
+  assert.equal(
+    await context
+      .pages()[0]
+      ?.evaluate(() => (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl),
+    true,
+  )
 })
 
 test("localStorage['popylar:track'] = 'false' on the site: nothing is sent, and no client id is made", async (t) => {
   const origin = new URL(dev.url).origin
-  const context = await browser.newContext({ storageState: { cookies: [], origins: [{ origin, localStorage: [{ name: 'popylar:track', value: 'false' }] }] } })
+  const context = await browser.newContext({
+    storageState: { cookies: [], origins: [{ origin, localStorage: [{ name: 'popylar:track', value: 'false' }] }] },
+  })
   t.after(() => context.close())
   await assertNothingSent(context)
   const [page] = context.pages()

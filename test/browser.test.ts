@@ -8,7 +8,17 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { startCollector, type Collector } from './collector/collector.js'
-import { BROWSER_LIB, BROWSER_LIB_MEASUREMENT_ID, BROWSER_LIB_VERSION, createConsumerProject, emittedScripts, viteBuild, viteDevServer, webpackBuild, type ConsumerProject } from './support/browser-apps.js'
+import {
+  BROWSER_LIB,
+  BROWSER_LIB_MEASUREMENT_ID,
+  BROWSER_LIB_VERSION,
+  createConsumerProject,
+  emittedScripts,
+  viteBuild,
+  viteDevServer,
+  webpackBuild,
+  type ConsumerProject,
+} from './support/browser-apps.js'
 import { launchChromium, openApp, quietPeriod, showsResult } from './support/chromium.js'
 import { serveStatic } from './support/static-server.js'
 
@@ -33,17 +43,35 @@ const NO_PROBLEMS = { consoleErrors: [], pageErrors: [] }
 
 /** What only the tracker puts into JavaScript: where it sends, what it stores, what it checks. */
 function trackerMarkers(): string[] {
-  return [BROWSER_LIB_MEASUREMENT_ID, new URL(collector.url).host, 'popylar', 'g/collect', 'sendBeacon', 'doNotTrack', 'globalPrivacyControl', 'Deno', 'permissions']
+  return [
+    BROWSER_LIB_MEASUREMENT_ID,
+    new URL(collector.url).host,
+    'popylar',
+    'g/collect',
+    'sendBeacon',
+    'doNotTrack',
+    'globalPrivacyControl',
+    'Deno',
+    'permissions',
+  ]
 }
 
 function assertNoTrackerCode(outDir: string): void {
   // The library as the app installed it has every marker: so their absence below means something.
-  const library = readFileSync(join(project.dir, 'browser-app-vite', 'node_modules', BROWSER_LIB, 'dist', 'index.js'), 'utf8')
-  for (const marker of trackerMarkers()) assert.ok(library.includes(marker), `the instrumented library should contain ${marker}`)
+  const library = readFileSync(
+    join(project.dir, 'browser-app-vite', 'node_modules', BROWSER_LIB, 'dist', 'index.js'),
+    'utf8',
+  )
+  for (const marker of trackerMarkers())
+    assert.ok(library.includes(marker), `the instrumented library should contain ${marker}`)
   const scripts = emittedScripts(outDir)
-  assert.ok(scripts.some(({ text }) => text.includes('from browser-lib')), 'the build should contain the library itself')
+  assert.ok(
+    scripts.some(({ text }) => text.includes('from browser-lib')),
+    'the build should contain the library itself',
+  )
   for (const { file, text } of scripts) {
-    for (const marker of trackerMarkers()) assert.ok(!text.includes(marker), `${file} contains ${marker}: tracker code in a production build`)
+    for (const marker of trackerMarkers())
+      assert.ok(!text.includes(marker), `${file} contains ${marker}: tracker code in a production build`)
   }
 }
 

@@ -10,7 +10,15 @@ import { writeConfigFile } from './support/temp-home.js'
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 const USAGE_LINE = /^usage: popylar /m
-const CHANNELS = ['config file', 'per-package entries', 'Python popylar (~/.popylar)', 'DO_NOT_TRACK', 'POPYLAR_DISABLED', 'project package.json', 'CI']
+const CHANNELS = [
+  'config file',
+  'per-package entries',
+  'Python popylar (~/.popylar)',
+  'DO_NOT_TRACK',
+  'POPYLAR_DISABLED',
+  'project package.json',
+  'CI',
+]
 
 // The command sends nothing, but its environment points at a local collector all the same.
 let collector: Collector
@@ -44,7 +52,8 @@ describe('help, version and usage errors', () => {
       assert.equal(code, 0)
       assert.equal(stderr, '')
       assert.match(stdout, USAGE_LINE)
-      for (const command of ['opt-out [package]', 'opt-in [package]', 'status', 'status --json', 'reset']) assert.ok(stdout.includes(command), `help mentions ${command}`)
+      for (const command of ['opt-out [package]', 'opt-in [package]', 'status', 'status --json', 'reset'])
+        assert.ok(stdout.includes(command), `help mentions ${command}`)
     }
   })
 
@@ -90,7 +99,10 @@ describe('opt-out, opt-in and reset write the config file', () => {
     assert.equal((await machine.popylar(['opt-out', '@scope/some-lib'])).code, 0)
     assert.equal((await machine.popylar(['opt-in', 'other-lib'])).code, 0)
     assert.equal((await machine.popylar(['opt-in'])).code, 0)
-    assert.deepEqual(readJson(machine.home.configFile), { track: true, packages: { '@scope/some-lib': { track: false }, 'other-lib': { track: true } } })
+    assert.deepEqual(readJson(machine.home.configFile), {
+      track: true,
+      packages: { '@scope/some-lib': { track: false }, 'other-lib': { track: true } },
+    })
     assert.equal((await machine.popylar(['opt-in', '@scope/some-lib'])).code, 0)
     assert.deepEqual(readJson(machine.home.configFile).packages['@scope/some-lib'], { track: true })
     assert.deepEqual(readdirSync(dirname(machine.home.configFile)), ['config.json'], 'no temp file left behind')
@@ -100,9 +112,17 @@ describe('opt-out, opt-in and reset write the config file', () => {
   test('keeps every field already there, unknown ones too', async () => {
     const machine = newMachine(collector)
     const clientId = '0b6f3f5e-8a4e-4c1e-9a53-2f3c4d5e6f70'
-    writeConfig(machine, JSON.stringify({ clientId, noticeShown: true, colour: 'blue', packages: { a: { track: false, note: 'mine' } } }))
+    writeConfig(
+      machine,
+      JSON.stringify({ clientId, noticeShown: true, colour: 'blue', packages: { a: { track: false, note: 'mine' } } }),
+    )
     assert.equal((await machine.popylar(['opt-out', 'b'])).code, 0)
-    assert.deepEqual(readJson(machine.home.configFile), { clientId, noticeShown: true, colour: 'blue', packages: { a: { track: false, note: 'mine' }, b: { track: false } } })
+    assert.deepEqual(readJson(machine.home.configFile), {
+      clientId,
+      noticeShown: true,
+      colour: 'blue',
+      packages: { a: { track: false, note: 'mine' }, b: { track: false } },
+    })
     const { code, status } = await statusJson(machine)
     assert.equal(code, 0, 'unknown fields are not a problem')
     assert.equal(status.clientId, clientId)
@@ -138,7 +158,10 @@ describe('status', () => {
     assert.equal(status.configFile, machine.home.configFile)
     assert.equal(status.clientId, undefined)
     assert.equal(status.optedIn, false)
-    assert.deepEqual(status.channels.map((item: { channel: string }) => item.channel), CHANNELS)
+    assert.deepEqual(
+      status.channels.map((item: { channel: string }) => item.channel),
+      CHANNELS,
+    )
     assert.ok(status.channels.every((item: { inEffect: boolean }) => item.inEffect === false))
     assert.equal(existsSync(machine.home.configFile), false, 'status writes nothing')
 
@@ -146,13 +169,17 @@ describe('status', () => {
     assert.equal(human.code, 0)
     assert.match(human.stdout, /^tracking +on\b/m)
     assert.ok(human.stdout.includes(machine.home.configFile))
-    for (const name of CHANNELS) assert.match(human.stdout, new RegExp(`^  not in effect +${name.replace(/[()~.]/g, '\\$&')}`, 'm'))
+    for (const name of CHANNELS)
+      assert.match(human.stdout, new RegExp(`^  not in effect +${name.replace(/[()~.]/g, '\\$&')}`, 'm'))
   })
 
   test('each channel shows where it was found, and the first "no" is the reason', async () => {
     const machine = newMachine(collector)
     const clientId = '0b6f3f5e-8a4e-4c1e-9a53-2f3c4d5e6f70'
-    writeConfig(machine, JSON.stringify({ clientId, packages: { 'left-out': { track: false }, 'let-in': { track: true } } }))
+    writeConfig(
+      machine,
+      JSON.stringify({ clientId, packages: { 'left-out': { track: false }, 'let-in': { track: true } } }),
+    )
     writeFileSync(join(machine.home.dir, '.popylar'), '[popylar]\ntrack = False\n')
     const project = join(machine.home.cwd, 'project')
     mkdirSync(join(project, 'src'), { recursive: true })
@@ -164,8 +191,17 @@ describe('status', () => {
     assert.equal(status.clientId, clientId)
     assert.deepEqual(status.packages, { 'left-out': false, 'let-in': true })
     assert.equal(channel(status, 'config file').inEffect, false)
-    assert.deepEqual(channel(status, 'per-package entries'), { channel: 'per-package entries', inEffect: true, where: machine.home.configFile, detail: 'left-out: off, let-in: on' })
-    assert.deepEqual(channel(status, 'Python popylar (~/.popylar)'), { channel: 'Python popylar (~/.popylar)', inEffect: true, where: join(machine.home.dir, '.popylar') })
+    assert.deepEqual(channel(status, 'per-package entries'), {
+      channel: 'per-package entries',
+      inEffect: true,
+      where: machine.home.configFile,
+      detail: 'left-out: off, let-in: on',
+    })
+    assert.deepEqual(channel(status, 'Python popylar (~/.popylar)'), {
+      channel: 'Python popylar (~/.popylar)',
+      inEffect: true,
+      where: join(machine.home.dir, '.popylar'),
+    })
     assert.equal(channel(status, 'POPYLAR_DISABLED').inEffect, true)
     assert.equal(channel(status, 'DO_NOT_TRACK').inEffect, false)
     assert.equal(channel(status, 'project package.json').inEffect, true)
@@ -175,7 +211,7 @@ describe('status', () => {
     const human = await machine.popylar(['status'], { env: { POPYLAR_DISABLED: 'yes' }, cwd: join(project, 'src') })
     assert.match(human.stdout, /^tracking +off: POPYLAR_DISABLED is set$/m)
     assert.match(human.stdout, /^client id +0b6f3f5e-8a4e-4c1e-9a53-2f3c4d5e6f70$/m)
-    assert.match(human.stdout, /^  in effect +project package\.json: .*\(.*project\/package\.json\)$/m)
+    assert.match(human.stdout, /^ {2}in effect +project package\.json: .*\(.*project\/package\.json\)$/m)
   })
 
   test('DO_NOT_TRACK=0 and DO_NOT_TRACK=false do not say no', async () => {
@@ -204,13 +240,36 @@ describe('a config file that cannot be read is reported with its path, exit 1, a
   const broken: Array<[string, (machine: Machine) => void, RegExp]> = [
     ['corrupt JSON', (machine) => writeConfig(machine, '{"track": false,'), /not valid JSON/],
     ['not an object', (machine) => writeConfig(machine, '[false]'), /not a JSON object/],
-    ['"track" of the wrong type', (machine) => writeConfig(machine, '{"track": "no"}'), /"track" must be true or false/],
-    ['a client id that is not a UUID', (machine) => writeConfig(machine, '{"clientId": "my-laptop"}'), /"clientId" must be a UUID v4/],
-    ['"packages" of the wrong type', (machine) => writeConfig(machine, '{"packages": ["a"]}'), /"packages" must be an object/],
-    ['a package entry of the wrong type', (machine) => writeConfig(machine, '{"packages": {"a": false}}'), /"packages\.a" must be an object/],
+    [
+      '"track" of the wrong type',
+      (machine) => writeConfig(machine, '{"track": "no"}'),
+      /"track" must be true or false/,
+    ],
+    [
+      'a client id that is not a UUID',
+      (machine) => writeConfig(machine, '{"clientId": "my-laptop"}'),
+      /"clientId" must be a UUID v4/,
+    ],
+    [
+      '"packages" of the wrong type',
+      (machine) => writeConfig(machine, '{"packages": ["a"]}'),
+      /"packages" must be an object/,
+    ],
+    [
+      'a package entry of the wrong type',
+      (machine) => writeConfig(machine, '{"packages": {"a": false}}'),
+      /"packages\.a" must be an object/,
+    ],
     ['a directory in its place', (machine) => mkdirSync(machine.home.configFile, { recursive: true }), /EISDIR/],
     // Tests run as root, whom chmod 000 does not stop: a symlink loop is a file nobody can read.
-    ['unreadable (a symlink loop)', (machine) => (mkdirSync(dirname(machine.home.configFile), { recursive: true }), symlinkSync('config.json', machine.home.configFile)), /ELOOP/],
+    [
+      'unreadable (a symlink loop)',
+      (machine) => {
+        mkdirSync(dirname(machine.home.configFile), { recursive: true })
+        symlinkSync('config.json', machine.home.configFile)
+      },
+      /ELOOP/,
+    ],
   ]
   for (const [what, breakIt, problem] of broken) {
     test(what, async () => {

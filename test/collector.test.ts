@@ -52,7 +52,10 @@ function codesAt(messages: ValidationMessage[], fieldPath: string): string[] {
 
 test('gtag: a valid request with two event lines is parsed into two events, without problems', async (t) => {
   const collector = await collectorFor(t)
-  const body = ['en=package_import&ep.package_name=left-pad&epn.count=3&_et=1', 'en=package_build&ep.package_name=left-pad&_et=1'].join('\n')
+  const body = [
+    'en=package_import&ep.package_name=left-pad&epn.count=3&_et=1',
+    'en=package_build&ep.package_name=left-pad&_et=1',
+  ].join('\n')
   const res = await post(gtagUrl(collector), body)
   assert.equal(res.status, 204)
   assert.equal(res.headers['access-control-allow-origin'], '*')
@@ -68,7 +71,13 @@ test('gtag: a valid request with two event lines is parsed into two events, with
     { name: 'package_build', params: { package_name: 'left-pad' } },
   ])
   assert.deepEqual(received.problems, [])
-  assert.deepEqual(collector.events().map((e) => [e.name, e.request]), [['package_import', received], ['package_build', received]])
+  assert.deepEqual(
+    collector.events().map((e) => [e.name, e.request]),
+    [
+      ['package_import', received],
+      ['package_build', received],
+    ],
+  )
 })
 
 test('gtag: CRLF lines, shared ep.* on the query, and a GET with the event on the query', async (t) => {
@@ -103,7 +112,12 @@ test('gtag: missing v, tid, sid, en and a non-UUID client id are problems', asyn
 
 test('mp: a valid request is answered 204 with an empty body, and parsed', async (t) => {
   const collector = await collectorFor(t)
-  const body = { client_id: CID, events: [{ ...mpEvent('package_import', { package_name: 'left-pad', size: 12 }), timestamp_micros: Date.now() * 1000 }] }
+  const body = {
+    client_id: CID,
+    events: [
+      { ...mpEvent('package_import', { package_name: 'left-pad', size: 12 }), timestamp_micros: Date.now() * 1000 },
+    ],
+  }
   const res = await post(mpUrl(collector), body)
   assert.equal(res.status, 204)
   assert.equal(res.text, '')
@@ -114,7 +128,12 @@ test('mp: a valid request is answered 204 with an empty body, and parsed', async
   assert.equal(received?.measurementId, TID)
   assert.equal(received?.clientId, CID)
   assert.equal(received?.apiSecret, SECRET)
-  assert.deepEqual(received?.events, [{ name: 'package_import', params: { package_name: 'left-pad', size: 12, session_id: '1700000000', engagement_time_msec: 1 } }])
+  assert.deepEqual(received?.events, [
+    {
+      name: 'package_import',
+      params: { package_name: 'left-pad', size: 12, session_id: '1700000000', engagement_time_msec: 1 },
+    },
+  ])
   assert.deepEqual(received?.problems, [])
 })
 
@@ -137,7 +156,11 @@ test('debug: a reserved event name', async (t) => {
   const collector = await collectorFor(t)
   const messages = await validate(collector, { client_id: CID, events: [mpEvent('first_visit')] })
   assert.deepEqual(messages, [
-    { fieldPath: 'events[0].name', description: 'Event at index: [0] has name [first_visit] which is reserved.', validationCode: 'NAME_RESERVED' },
+    {
+      fieldPath: 'events[0].name',
+      description: 'Event at index: [0] has name [first_visit] which is reserved.',
+      validationCode: 'NAME_RESERVED',
+    },
   ])
 })
 
@@ -145,7 +168,12 @@ test('debug: invalid and reserved names of events and params', async (t) => {
   const collector = await collectorFor(t)
   const messages = await validate(collector, {
     client_id: CID,
-    events: [mpEvent('_bad'), mpEvent('google_thing'), mpEvent('has-dash', { ga_x: '1', ['p'.repeat(41)]: '1' }), mpEvent('a'.repeat(41))],
+    events: [
+      mpEvent('_bad'),
+      mpEvent('google_thing'),
+      mpEvent('has-dash', { ga_x: '1', ['p'.repeat(41)]: '1' }),
+      mpEvent('a'.repeat(41)),
+    ],
   })
   assert.deepEqual(codesAt(messages, 'events[0].name'), ['NAME_INVALID'])
   assert.deepEqual(codesAt(messages, 'events[1].name'), ['NAME_RESERVED'])
@@ -158,39 +186,72 @@ test('debug: invalid and reserved names of events and params', async (t) => {
 
 test('debug: a param value longer than 100 characters', async (t) => {
   const collector = await collectorFor(t)
-  const messages = await validate(collector, { client_id: CID, events: [mpEvent('package_import', { ok: 'x'.repeat(100), long: 'x'.repeat(101) })] })
-  assert.deepEqual(messages.map((m) => [m.fieldPath, m.validationCode]), [['events[0].params.long', 'VALUE_OUT_OF_BOUNDS']])
+  const messages = await validate(collector, {
+    client_id: CID,
+    events: [mpEvent('package_import', { ok: 'x'.repeat(100), long: 'x'.repeat(101) })],
+  })
+  assert.deepEqual(
+    messages.map((m) => [m.fieldPath, m.validationCode]),
+    [['events[0].params.long', 'VALUE_OUT_OF_BOUNDS']],
+  )
 })
 
 test('debug: 26 events in one request, and 26 params in one event', async (t) => {
   const collector = await collectorFor(t)
   const events = Array.from({ length: 26 }, () => mpEvent('package_import'))
   const messages = await validate(collector, { client_id: CID, events })
-  assert.deepEqual(messages.map((m) => [m.fieldPath, m.validationCode]), [['events', 'EXCEEDED_MAX_ENTITIES']])
+  assert.deepEqual(
+    messages.map((m) => [m.fieldPath, m.validationCode]),
+    [['events', 'EXCEEDED_MAX_ENTITIES']],
+  )
   const params = Object.fromEntries(Array.from({ length: 24 }, (_, i) => [`p${i}`, i]))
   const tooMany = await validate(collector, { client_id: CID, events: [mpEvent('package_import', params)] })
-  assert.deepEqual(tooMany.map((m) => [m.fieldPath, m.validationCode]), [['events[0].params', 'EXCEEDED_MAX_ENTITIES']])
+  assert.deepEqual(
+    tooMany.map((m) => [m.fieldPath, m.validationCode]),
+    [['events[0].params', 'EXCEEDED_MAX_ENTITIES']],
+  )
 })
 
 test('debug: a UA- id, a missing measurement id and a missing or non-UUID client id', async (t) => {
   const collector = await collectorFor(t)
   const body = { client_id: CID, events: [mpEvent('package_import')] }
-  assert.deepEqual((await validate(collector, body, 'UA-12345-1')).map((m) => [m.fieldPath, m.validationCode]), [['measurement_id', 'VALUE_INVALID']])
-  assert.deepEqual((await validate(collector, body, '')).map((m) => [m.fieldPath, m.validationCode]), [['measurement_id', 'VALUE_REQUIRED']])
+  assert.deepEqual(
+    (await validate(collector, body, 'UA-12345-1')).map((m) => [m.fieldPath, m.validationCode]),
+    [['measurement_id', 'VALUE_INVALID']],
+  )
+  assert.deepEqual(
+    (await validate(collector, body, '')).map((m) => [m.fieldPath, m.validationCode]),
+    [['measurement_id', 'VALUE_REQUIRED']],
+  )
   const noClient = await validate(collector, { events: body.events })
-  assert.deepEqual(noClient.map((m) => [m.fieldPath, m.validationCode]), [['client_id', 'VALUE_REQUIRED']])
+  assert.deepEqual(
+    noClient.map((m) => [m.fieldPath, m.validationCode]),
+    [['client_id', 'VALUE_REQUIRED']],
+  )
   const notUuid = await validate(collector, { ...body, client_id: '123456.7654321' })
-  assert.deepEqual(notUuid.map((m) => [m.fieldPath, m.validationCode]), [['client_id', 'VALUE_INVALID']])
+  assert.deepEqual(
+    notUuid.map((m) => [m.fieldPath, m.validationCode]),
+    [['client_id', 'VALUE_INVALID']],
+  )
 })
 
 test('debug: missing engagement_time_msec and session_id, needed for GA4 reports', async (t) => {
   const collector = await collectorFor(t)
-  const messages = await validate(collector, { client_id: CID, events: [{ name: 'package_import', params: { session_id: '1' } }, { name: 'package_build', params: { engagement_time_msec: 0 } }] })
-  assert.deepEqual(messages.map((m) => [m.fieldPath, m.validationCode]), [
-    ['events[0].params.engagement_time_msec', 'VALUE_REQUIRED'],
-    ['events[1].params.session_id', 'VALUE_REQUIRED'],
-    ['events[1].params.engagement_time_msec', 'VALUE_REQUIRED'],
-  ])
+  const messages = await validate(collector, {
+    client_id: CID,
+    events: [
+      { name: 'package_import', params: { session_id: '1' } },
+      { name: 'package_build', params: { engagement_time_msec: 0 } },
+    ],
+  })
+  assert.deepEqual(
+    messages.map((m) => [m.fieldPath, m.validationCode]),
+    [
+      ['events[0].params.engagement_time_msec', 'VALUE_REQUIRED'],
+      ['events[1].params.session_id', 'VALUE_REQUIRED'],
+      ['events[1].params.engagement_time_msec', 'VALUE_REQUIRED'],
+    ],
+  )
   for (const m of messages) assert.match(m.description, /needed for GA4 reports/)
 })
 
@@ -200,11 +261,18 @@ test('debug: a body that is not JSON, unknown fields and a timestamp in millisec
   const [parse] = (JSON.parse(notJson.text) as { validationMessages: ValidationMessage[] }).validationMessages
   assert.equal(parse?.validationCode, 'VALUE_INVALID')
   assert.match(parse?.description ?? '', /^Unable to parse Measurement Protocol JSON payload/)
-  const messages = await validate(collector, { client_id: CID, clientId: CID, events: [{ ...mpEvent('package_import'), timestamp_micros: Date.now() }] })
-  assert.deepEqual(messages.map((m) => [m.fieldPath, m.validationCode]), [
-    ['clientId', 'VALUE_INVALID'],
-    ['events[0].timestamp_micros', 'VALUE_OUT_OF_BOUNDS'],
-  ])
+  const messages = await validate(collector, {
+    client_id: CID,
+    clientId: CID,
+    events: [{ ...mpEvent('package_import'), timestamp_micros: Date.now() }],
+  })
+  assert.deepEqual(
+    messages.map((m) => [m.fieldPath, m.validationCode]),
+    [
+      ['clientId', 'VALUE_INVALID'],
+      ['events[0].timestamp_micros', 'VALUE_OUT_OF_BOUNDS'],
+    ],
+  )
 })
 
 // ---------------------------------------------------------------- HTTP
@@ -213,7 +281,11 @@ test('CORS preflight is answered 204; other paths 404; a GET on /mp/collect 405;
   const collector = await collectorFor(t, { behaviour: 'hang' })
   const preflight = await request(`${collector.url}/mp/collect`, {
     method: 'OPTIONS',
-    headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    headers: {
+      origin: 'http://localhost:5173',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type',
+    },
   })
   await preflight.body.dump()
   assert.equal(preflight.statusCode, 204)

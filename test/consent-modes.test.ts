@@ -73,11 +73,17 @@ describe("consent: 'opt-in'", () => {
 describe("consent: 'opt-out' (the default)", () => {
   test('`popylar opt-out <package>` stops that package while another keeps sending; opt-in brings it back', async () => {
     const machine = newMachine(collector)
-    assert.deepEqual(sentPackages((await machine.importLibraries([alpha, beta], { expect: 1 })).requests), ['alpha-lib', 'beta-lib'])
+    assert.deepEqual(sentPackages((await machine.importLibraries([alpha, beta], { expect: 1 })).requests), [
+      'alpha-lib',
+      'beta-lib',
+    ])
     await popylar(machine, 'opt-out', 'alpha-lib')
     assert.deepEqual(sentPackages((await machine.importLibraries([alpha, beta], { expect: 1 })).requests), ['beta-lib'])
     await popylar(machine, 'opt-in', 'alpha-lib')
-    assert.deepEqual(sentPackages((await machine.importLibraries([alpha, beta], { expect: 1 })).requests), ['alpha-lib', 'beta-lib'])
+    assert.deepEqual(sentPackages((await machine.importLibraries([alpha, beta], { expect: 1 })).requests), [
+      'alpha-lib',
+      'beta-lib',
+    ])
   })
 
   test('`popylar opt-out` stops every library, even one the person opted in to', async () => {
@@ -107,7 +113,10 @@ describe('a project opts out every dependency in its package.json', () => {
       assert.equal(result.stderr, '')
     }
     // The same libraries, run from outside the project, send.
-    assert.deepEqual(sentPackages((await machine.importLibraries([alpha, beta], { expect: 1 })).requests), ['alpha-lib', 'beta-lib'])
+    assert.deepEqual(sentPackages((await machine.importLibraries([alpha, beta], { expect: 1 })).requests), [
+      'alpha-lib',
+      'beta-lib',
+    ])
   })
 
   test('the nearest package.json decides: a workspace package without the field is not opted out', async () => {
@@ -138,7 +147,13 @@ describe('a config file that cannot be trusted: nothing is sent, nothing is prin
     ['a client id that is not a UUID', (machine) => writeConfig(machine, '{"clientId": 42}')],
     ['a directory in its place', (machine) => mkdirSync(machine.home.configFile, { recursive: true })],
     // Tests run as root, whom chmod 000 does not stop: a symlink loop is a file nobody can read.
-    ['unreadable (a symlink loop)', (machine) => (mkdirSync(dirname(machine.home.configFile), { recursive: true }), symlinkSync('config.json', machine.home.configFile))],
+    [
+      'unreadable (a symlink loop)',
+      (machine) => {
+        mkdirSync(dirname(machine.home.configFile), { recursive: true })
+        symlinkSync('config.json', machine.home.configFile)
+      },
+    ],
   ]
   for (const [what, breakIt] of broken) {
     test(what, async () => {

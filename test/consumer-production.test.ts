@@ -12,7 +12,9 @@ const LIBRARY_TEXT = 'greeting-from-the-library'
 /** What only the tracker and its guard put into JavaScript. */
 const TRACKER_MARKERS = [TEST_MEASUREMENT_ID, 'popylar', 'Deno', 'permissions', 'NODE_ENV', 'g/collect']
 
-const source = throwawayLibrary(after, { 'src/index.js': `export const greet = (name) => '${LIBRARY_TEXT}, ' + name\n` })
+const source = throwawayLibrary(after, {
+  'src/index.js': `export const greet = (name) => '${LIBRARY_TEXT}, ' + name\n`,
+})
 const library = await buildLibrary('esbuild', { dir: source.dir, configure: (config) => (config.platform = 'neutral') })
 
 test('the instrumented library holds every marker, so their absence below means something', () => {
@@ -25,6 +27,7 @@ for (const bundler of BUNDLERS) {
     const app = throwawayLibrary(t, {})
     const bundle = await buildConsumerApp(bundler, library, app.path('app'))
     assert.ok(bundle.includes(LIBRARY_TEXT), 'the app should contain the library')
-    for (const marker of TRACKER_MARKERS) assert.ok(!bundle.includes(marker), `the production bundle contains ${marker}`)
+    for (const marker of TRACKER_MARKERS)
+      assert.ok(!bundle.includes(marker), `the production bundle contains ${marker}`)
   })
 }

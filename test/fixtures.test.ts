@@ -6,7 +6,18 @@ import { after, before, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { startCollector, type Collector, type ReceivedEvent, type ReceivedRequest } from './collector/collector.js'
-import { CONSUMER_APPS, FIXTURE_LIBRARIES, FIXTURE_MEASUREMENT_ID, TREE_SHAKEN_MARKER, allFixtureFiles, assertBuilt, fixtureLibrary, type ConsumerApp, type FixtureLibrary, type LibraryOutput } from './support/fixtures.js'
+import {
+  CONSUMER_APPS,
+  FIXTURE_LIBRARIES,
+  FIXTURE_MEASUREMENT_ID,
+  TREE_SHAKEN_MARKER,
+  allFixtureFiles,
+  assertBuilt,
+  fixtureLibrary,
+  type ConsumerApp,
+  type FixtureLibrary,
+  type LibraryOutput,
+} from './support/fixtures.js'
 import { loadLibraries, runProgram, type LoadOptions, type LoadResult } from './support/load-libraries.js'
 import { requestsAfterExit } from './support/requests-after-exit.js'
 
@@ -25,7 +36,11 @@ function describeOutput(library: FixtureLibrary, output: LibraryOutput): string 
 
 /** For failure messages: what did arrive. */
 function summary(requests: ReceivedRequest[]): string {
-  return JSON.stringify(requests.map((request) => ({ events: request.events, problems: request.problems })), null, 1)
+  return JSON.stringify(
+    requests.map((request) => ({ events: request.events, problems: request.problems })),
+    null,
+    1,
+  )
 }
 
 function load(outputs: LibraryOutput[], options: Partial<LoadOptions> = {}): Promise<LoadResult> {
@@ -35,7 +50,10 @@ function load(outputs: LibraryOutput[], options: Partial<LoadOptions> = {}): Pro
 /** The program ran, every function returned what it should, and nothing was printed besides its own output. */
 function assertWorked(result: LoadResult, outputs: LibraryOutput[]): void {
   assert.equal(result.code, 0, `the program failed:\n${result.stderr}`)
-  assert.deepEqual(result.returned, outputs.map((output) => output.returns))
+  assert.deepEqual(
+    result.returned,
+    outputs.map((output) => output.returns),
+  )
   assert.equal(result.stderr, '', 'the program printed to stderr')
 }
 
@@ -48,7 +66,10 @@ function assertOneValidRequest(requests: ReceivedRequest[]): ReceivedRequest {
   return request
 }
 
-function assertImportEvent(event: ReceivedEvent | undefined, library: { packageName: string; packageVersion: string }): void {
+function assertImportEvent(
+  event: ReceivedEvent | undefined,
+  library: { packageName: string; packageVersion: string },
+): void {
   assert.ok(event, `no event for ${library.packageName}`)
   assert.equal(event.name, 'import')
   assert.equal(event.params.package_name, library.packageName)
@@ -90,8 +111,14 @@ describe('one event per library per process', () => {
     assertWorked(result, outputs)
     const request = assertOneValidRequest(await requestsAfterExit(collector, 1))
     assert.equal(request.events.length, 2, `expected two events, got:\n${summary([request])}`)
-    assertImportEvent(request.events.find((event) => event.params.package_name === vite.packageName), vite)
-    assertImportEvent(request.events.find((event) => event.params.package_name === webpack.packageName), webpack)
+    assertImportEvent(
+      request.events.find((event) => event.params.package_name === vite.packageName),
+      vite,
+    )
+    assertImportEvent(
+      request.events.find((event) => event.params.package_name === webpack.packageName),
+      webpack,
+    )
   })
 
   test('every fixture library, each build, in one process: one request, one event per library', async () => {
@@ -101,7 +128,11 @@ describe('one event per library per process', () => {
     const request = assertOneValidRequest(await requestsAfterExit(collector, 1))
     const names = request.events.map((event) => String(event.params.package_name)).sort()
     assert.deepEqual(names, FIXTURE_LIBRARIES.map((library) => library.packageName).sort())
-    for (const library of FIXTURE_LIBRARIES) assertImportEvent(request.events.find((event) => event.params.package_name === library.packageName), library)
+    for (const library of FIXTURE_LIBRARIES)
+      assertImportEvent(
+        request.events.find((event) => event.params.package_name === library.packageName),
+        library,
+      )
   })
 })
 
@@ -114,7 +145,11 @@ describe('a person who opted out: nothing sent, nothing printed, by any build', 
     results.forEach((result, i) => {
       const { library, output } = everyOutput[i]!
       assert.equal(result.code, 0, `${describeOutput(library, output)} failed:\n${result.stderr}`)
-      assert.equal(result.stdout, JSON.stringify([output.returns]) + '\n', `${describeOutput(library, output)} printed more than its own output`)
+      assert.equal(
+        result.stdout,
+        `${JSON.stringify([output.returns])}\n`,
+        `${describeOutput(library, output)} printed more than its own output`,
+      )
       assert.equal(result.stderr, '', `${describeOutput(library, output)} printed to stderr`)
     })
     const requests = await requestsAfterExit(collector, 0)
@@ -140,10 +175,14 @@ describe('a Node program that bundles a "sideEffects": false library and imports
   }
 
   function assertTreeShaken(app: ConsumerApp): void {
-    assert.ok(!readFileSync(app.file, 'utf8').includes(TREE_SHAKEN_MARKER), `${app.file} still holds the unused function: the test would prove nothing about tree-shaking`)
+    assert.ok(
+      !readFileSync(app.file, 'utf8').includes(TREE_SHAKEN_MARKER),
+      `${app.file} still holds the unused function: the test would prove nothing about tree-shaking`,
+    )
   }
 
-  test(`${CONSUMER_APPS.webpackDevelopment.label}: the library's event is sent`, () => assertAppSendsTheLibrarysEvent(CONSUMER_APPS.webpackDevelopment))
+  test(`${CONSUMER_APPS.webpackDevelopment.label}: the library's event is sent`, () =>
+    assertAppSendsTheLibrarysEvent(CONSUMER_APPS.webpackDevelopment))
 
   test(`${CONSUMER_APPS.webpackProductionRuntimeNodeEnv.label}: tree-shaken, and the library's event is still sent`, async () => {
     assertTreeShaken(CONSUMER_APPS.webpackProductionRuntimeNodeEnv)

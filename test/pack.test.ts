@@ -50,7 +50,11 @@ before(async () => {
     const folder = join(REPOSITORY, 'packages', name)
     const { stdout } = await npm(['pack', '--json', '--pack-destination', tarballs], folder)
     const [report] = JSON.parse(stdout) as Array<{ filename: string; files: PackedFile[] }>
-    packed.set(name, { folder, tarball: join(tarballs, report!.filename), files: report!.files.map((file) => file.path) })
+    packed.set(name, {
+      folder,
+      tarball: join(tarballs, report!.filename),
+      files: report!.files.map((file) => file.path),
+    })
   }
   mkdirSync(project)
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'fresh-project', private: true, type: 'module' }))
@@ -75,34 +79,69 @@ for (const name of PACKAGES) {
   test(`@popylar/${name}: the tarball holds dist (.mjs, .cjs, .d.mts, .d.cts), README and LICENSE, and no sources or tests`, () => {
     const { folder, files } = packed.get(name)!
     for (const extension of ['.mjs', '.cjs', '.d.mts', '.d.cts']) {
-      assert.ok(files.some((file) => file.startsWith('dist/') && file.endsWith(extension)), `dist/*${extension} is packed: ${files.join(', ')}`)
+      assert.ok(
+        files.some((file) => file.startsWith('dist/') && file.endsWith(extension)),
+        `dist/*${extension} is packed: ${files.join(', ')}`,
+      )
     }
     for (const doc of ['README.md', 'LICENSE']) {
       if (existsSync(join(folder, doc))) assert.ok(files.includes(doc), `${doc} is packed`)
     }
     for (const file of files) {
       assert.doesNotMatch(file, /^(src|test|tests|scripts|fixtures)\//, `${file} is not for users`)
-      assert.doesNotMatch(file, /\.(test|spec)\.|(^|\/)tsconfig[^/]*\.json$|(^|\/)tsdown\.config\./, `${file} is not for users`)
+      assert.doesNotMatch(
+        file,
+        /\.(test|spec)\.|(^|\/)tsconfig[^/]*\.json$|(^|\/)tsdown\.config\./,
+        `${file} is not for users`,
+      )
       assert.ok(!/\.ts$/.test(file) || /\.d\.[cm]?ts$/.test(file), `${file}: TypeScript sources are not packed`)
     }
     const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'))
-    for (const target of pointedAt(manifest)) if (target !== 'package.json') assert.ok(files.includes(target), `package.json points at ${target}, which is packed`)
+    for (const target of pointedAt(manifest))
+      if (target !== 'package.json')
+        assert.ok(files.includes(target), `package.json points at ${target}, which is packed`)
   })
 }
 
 test('the installed packages load by import and by require, as the README shows', async () => {
   // "const popylar = require('@popylar/webpack')": the function itself, not { default }.
-  const cjs = await run(process.execPath, ['-e', BUNDLERS.map((name) => `if (typeof require('@popylar/${name}')('G-TEST1234') !== 'object') process.exit(1)`).join('\n')], { cwd: project })
+  const cjs = await run(
+    process.execPath,
+    [
+      '-e',
+      BUNDLERS.map((name) => `if (typeof require('@popylar/${name}')('G-TEST1234') !== 'object') process.exit(1)`).join(
+        '\n',
+      ),
+    ],
+    { cwd: project },
+  )
   assert.equal(cjs.code, 0, cjs.stderr)
-  const esm = await run(process.execPath, ['--input-type=module', '-e', BUNDLERS.map((name) => `if (typeof (await import('@popylar/${name}')).default('G-TEST1234') !== 'object') process.exit(1)`).join('\n')], { cwd: project })
+  const esm = await run(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      BUNDLERS.map(
+        (name) => `if (typeof (await import('@popylar/${name}')).default('G-TEST1234') !== 'object') process.exit(1)`,
+      ).join('\n'),
+    ],
+    { cwd: project },
+  )
   assert.equal(esm.code, 0, esm.stderr)
 })
 
 for (const bundler of BUNDLERS) {
   test(`@popylar/${bundler} from its tarball: the one config line builds a library that sends one event`, async (t) => {
     const collector = await collectorFor(t)
-    const library = throwawayLibrary(t, { 'src/index.js': 'export const answer = () => 42\n' }, { parent: project, packageJson: { name: `packed-with-${bundler}`, version: '3.1.4', type: 'module' } })
-    const build = await buildWithConfig(bundler, library, { importFrom: `@popylar/${bundler}`, popylarArgs: `'G-TEST1234'` })
+    const library = throwawayLibrary(
+      t,
+      { 'src/index.js': 'export const answer = () => 42\n' },
+      { parent: project, packageJson: { name: `packed-with-${bundler}`, version: '3.1.4', type: 'module' } },
+    )
+    const build = await buildWithConfig(bundler, library, {
+      importFrom: `@popylar/${bundler}`,
+      popylarArgs: `'G-TEST1234'`,
+    })
     assert.equal(build.code, 0, `the build failed:\n${build.output}`)
     const event = await singleImportEvent(collector, build.bundle)
     assert.equal(event.name, 'import')

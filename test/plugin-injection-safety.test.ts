@@ -17,8 +17,8 @@ const PAYLOAD_GLOBAL = 'globalThis.PWNED=1'
 const HOSTILE: string[] = [
   `"+${PAYLOAD_EXIT}+"`,
   `'+${PAYLOAD_EXIT}+'`,
-  '`+' + PAYLOAD_EXIT + '+`',
-  '${' + PAYLOAD_EXIT + '}',
+  `\`+${PAYLOAD_EXIT}+\``,
+  `\${${PAYLOAD_EXIT}}`,
   `"}];${PAYLOAD_EXIT};//`,
   `</script><script>${PAYLOAD_GLOBAL}</script>`,
   `<!--<script>${PAYLOAD_GLOBAL}//-->`,
@@ -41,7 +41,44 @@ const HOSTILE: string[] = [
 ]
 
 /** Pieces that break code, HTML, comments, URL encoding and String.replace patterns. */
-const PIECES = ['"', "'", '`', '${', '}', '[name]', '[hash:8]', '</script>', '<!--', '-->', '*/', '/*', '\\', '\n', '\r', '\u2028', '\u2029', '$&', "$'", '$`', '$$', '\u0000', ' ', '+', '&', '=', '%', '%0A', '?', '#', ';', PAYLOAD_EXIT, '__proto__', 'é', '🎉', '中']
+const PIECES = [
+  '"',
+  "'",
+  '`',
+  '${',
+  '}',
+  '[name]',
+  '[hash:8]',
+  '</script>',
+  '<!--',
+  '-->',
+  '*/',
+  '/*',
+  '\\',
+  '\n',
+  '\r',
+  '\u2028',
+  '\u2029',
+  '$&',
+  "$'",
+  '$`',
+  '$$',
+  '\u0000',
+  ' ',
+  '+',
+  '&',
+  '=',
+  '%',
+  '%0A',
+  '?',
+  '#',
+  ';',
+  PAYLOAD_EXIT,
+  '__proto__',
+  'é',
+  '🎉',
+  '中',
+]
 
 /** Distinct strings of 1 to 100 UTF-16 units (GA4's value limit): pieces and random characters, never a lone surrogate. */
 function randomStrings(seed: number, count: number): string[] {
@@ -92,8 +129,10 @@ function assertSafeText(bundler: Bundler, file: string) {
 
 /** Imports all bundles in one process; fails if any injected code ran. */
 async function runAll(collector: Collector, files: string[], libraries: number) {
-  const script = importScript(files) + `\nif (globalThis.PWNED) process.exit(43)\n`
-  const run = await runTracked(collector, ['--input-type=module', '-e', script], { requests: Math.ceil(libraries / 25) })
+  const script = `${importScript(files)}\nif (globalThis.PWNED) process.exit(43)\n`
+  const run = await runTracked(collector, ['--input-type=module', '-e', script], {
+    requests: Math.ceil(libraries / 25),
+  })
   assert.equal(run.result.stdout, '', 'the libraries print nothing')
   assert.equal(run.result.stderr, '')
   for (const request of run.requests) assert.deepEqual(request.problems, [], 'every request is valid by GA4 rules')
@@ -102,12 +141,21 @@ async function runAll(collector: Collector, files: string[], libraries: number) 
 }
 
 /** Builds one library per group of values, the values as params; checks each arrives exactly. */
-async function checkParams(t: TestContext, collector: Collector, bundler: Bundler, values: string[], options: { apiSecret?: string } = {}) {
+async function checkParams(
+  t: TestContext,
+  collector: Collector,
+  bundler: Bundler,
+  values: string[],
+  options: { apiSecret?: string } = {},
+) {
   const groups = chunks(values, MAX_AUTHOR_PARAMS)
   const files: string[] = []
   for (const [i, group] of groups.entries()) {
     const library = throwawayLibrary(t, { 'src/index.js': 'export const ok = true\n' })
-    const file = await buildLibrary(bundler, { dir: library.dir, options: { packageName: `hostile-params-${i}`, packageVersion: '1.0.0', params: paramsOf(group), ...options } })
+    const file = await buildLibrary(bundler, {
+      dir: library.dir,
+      options: { packageName: `hostile-params-${i}`, packageVersion: '1.0.0', params: paramsOf(group), ...options },
+    })
     assertSafeText(bundler, file)
     files.push(file)
   }
@@ -115,7 +163,8 @@ async function checkParams(t: TestContext, collector: Collector, bundler: Bundle
   for (const [i, group] of groups.entries()) {
     const event = events.find((e) => e.params.package_name === `hostile-params-${i}`)
     assert.ok(event, `the event of library ${i} arrived`)
-    for (const [name, value] of Object.entries(paramsOf(group))) assert.equal(event.params[name], value, `param ${name} arrives intact`)
+    for (const [name, value] of Object.entries(paramsOf(group)))
+      assert.equal(event.params[name], value, `param ${name} arrives intact`)
   }
 }
 
@@ -127,8 +176,19 @@ async function checkNames(t: TestContext, collector: Collector, bundler: Bundler
     const version = names[(i + 1) % names.length]!
     expected.set(name, version)
     const fromPackageJson = i % 2 === 0
-    const library = throwawayLibrary(t, { 'src/index.js': 'export const ok = true\n' }, { packageJson: fromPackageJson ? { name, version, type: 'module' } : { name: 'ignored', version: '0.0.0', type: 'module' } })
-    const file = await buildLibrary(bundler, { dir: library.dir, options: fromPackageJson ? {} : { packageName: name, packageVersion: version } })
+    const library = throwawayLibrary(
+      t,
+      { 'src/index.js': 'export const ok = true\n' },
+      {
+        packageJson: fromPackageJson
+          ? { name, version, type: 'module' }
+          : { name: 'ignored', version: '0.0.0', type: 'module' },
+      },
+    )
+    const file = await buildLibrary(bundler, {
+      dir: library.dir,
+      options: fromPackageJson ? {} : { packageName: name, packageVersion: version },
+    })
     assertSafeText(bundler, file)
     files.push(file)
   }
@@ -149,7 +209,11 @@ for (const bundler of BUNDLERS) {
 test('esbuild: hostile param values arrive intact over the Measurement Protocol (JSON) too', async (t) => {
   const collector = await collectorFor(t)
   await checkParams(t, collector, 'esbuild', HOSTILE, { apiSecret: 'secret"+process.exit(42)+"' })
-  assert.ok(collector.requests.every((request) => request.protocol === 'mp' && request.apiSecret === 'secret"+process.exit(42)+"'))
+  assert.ok(
+    collector.requests.every(
+      (request) => request.protocol === 'mp' && request.apiSecret === 'secret"+process.exit(42)+"',
+    ),
+  )
 })
 
 for (const bundler of ['esbuild', 'rollup'] as const) {

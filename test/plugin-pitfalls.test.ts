@@ -23,7 +23,8 @@ function moduleNamesRecorder() {
     names,
     apply(compiler: any) {
       compiler.hooks.done.tap('record-module-names', (stats: any) => {
-        for (const module of stats.toJson({ all: false, modules: true }).modules ?? []) names.push(String(module.name), String(module.identifier ?? ''))
+        for (const module of stats.toJson({ all: false, modules: true }).modules ?? [])
+          names.push(String(module.name), String(module.identifier ?? ''))
       })
     },
   }
@@ -38,7 +39,12 @@ for (const bundler of ['webpack', 'rspack'] as const) {
       const bundle = await buildLibrary(bundler, { dir: library.dir, mode, plugins: [recorder] })
       // The tracker is written into the finished entry chunk: webpack never resolves a request for it.
       assert.ok(recorder.names.length > 0, 'the recorder saw the build')
-      for (const name of recorder.names) assert.doesNotMatch(name, /popylar-tracker|@popylar|packages\/core/, `no module of the build comes from popylar: ${name}`)
+      for (const name of recorder.names)
+        assert.doesNotMatch(
+          name,
+          /popylar-tracker|@popylar|packages\/core/,
+          `no module of the build comes from popylar: ${name}`,
+        )
       assert.match(readFileSync(bundle, 'utf8'), /popylar/, 'the entry chunk holds the tracker')
       assert.equal((await singleImportEvent(collector, bundle)).params.package_name, 'throwaway-lib')
     })
@@ -53,7 +59,11 @@ test('vite: a lib build with es and cjs formats sends from each format', async (
   await buildLibrary('vite', {
     dir: library.dir,
     entry: 'src/index.ts',
-    configure: (config) => Object.assign(config.build.lib, { formats: ['es', 'cjs'], fileName: (format: string) => (format === 'es' ? 'index.mjs' : 'index.cjs') }),
+    configure: (config) =>
+      Object.assign(config.build.lib, {
+        formats: ['es', 'cjs'],
+        fileName: (format: string) => (format === 'es' ? 'index.mjs' : 'index.cjs'),
+      }),
   })
   for (const file of ['dist/index.mjs', 'dist/index.cjs']) {
     const event = await singleImportEvent(collector, library.path(file))
@@ -87,9 +97,14 @@ test("vite: with another enforce: 'pre' plugin before popylar that resolves the 
   const resolvesEverything = {
     name: 'resolves-everything',
     enforce: 'pre',
-    resolveId: (id: string, importer?: string) => (id.startsWith('.') || id.startsWith('/') ? resolve(importer ? dirname(importer) : library.dir, id) : null),
+    resolveId: (id: string, importer?: string) =>
+      id.startsWith('.') || id.startsWith('/') ? resolve(importer ? dirname(importer) : library.dir, id) : null,
   }
-  const bundle = await buildLibrary('vite', { dir: library.dir, entry: './src/index.js', plugins: [resolvesEverything] })
+  const bundle = await buildLibrary('vite', {
+    dir: library.dir,
+    entry: './src/index.js',
+    plugins: [resolvesEverything],
+  })
   assert.equal((await singleImportEvent(collector, bundle)).params.package_name, 'throwaway-lib')
 })
 
@@ -110,7 +125,8 @@ for (const order of ['before', 'after'] as const) {
   test(`esbuild: with another plugin that has its own onLoad for .ts/.js (placed ${order} popylar), both plugins take effect`, async (t) => {
     const collector = await collectorFor(t)
     const library = throwawayLibrary(t, {
-      'src/index.ts': "import { helper } from './helper.js'\nexport const marker: string = __MARKER__\nconsole.log(marker, helper)\n",
+      'src/index.ts':
+        "import { helper } from './helper.js'\nexport const marker: string = __MARKER__\nconsole.log(marker, helper)\n",
       'src/helper.js': 'export const helper = __MARKER__\n',
     })
     const bundle = await buildLibrary('esbuild', {
@@ -129,7 +145,13 @@ for (const order of ['before', 'after'] as const) {
 
 // ---------------------------------------------------------------- "sideEffects": false
 
-const SIDE_EFFECT_FREE = { name: 'pure-lib', version: '2.0.0', type: 'module', sideEffects: false, exports: './dist/index.mjs' }
+const SIDE_EFFECT_FREE = {
+  name: 'pure-lib',
+  version: '2.0.0',
+  type: 'module',
+  sideEffects: false,
+  exports: './dist/index.mjs',
+}
 
 for (const bundler of BUNDLERS) {
   test(`${bundler}: a library with "sideEffects": false still sends`, async (t) => {
@@ -148,19 +170,39 @@ for (const consumer of ['esbuild', 'webpack'] as const) {
     const app = await bundleApp(t, consumer, library.dir, "import { answer } from 'pure-lib'\nconsole.log(answer())\n")
     const { result, events } = await importTracked(collector, [app])
     assert.equal(result.stdout, '42\n')
-    assert.deepEqual(events.map((event) => event.params.package_name), ['pure-lib'])
+    assert.deepEqual(
+      events.map((event) => event.params.package_name),
+      ['pure-lib'],
+    )
   })
 }
 
 /** A consumer's app that has the built library installed in node_modules; bundled without popylar (development, so NODE_ENV is left alone). */
-async function bundleApp(t: TestContext, bundler: 'esbuild' | 'webpack', libraryDir: string, source: string): Promise<string> {
-  const app = throwawayLibrary(t, { 'src/main.js': source }, { packageJson: { name: 'app', private: true, type: 'module' } })
+async function bundleApp(
+  t: TestContext,
+  bundler: 'esbuild' | 'webpack',
+  libraryDir: string,
+  source: string,
+): Promise<string> {
+  const app = throwawayLibrary(
+    t,
+    { 'src/main.js': source },
+    { packageJson: { name: 'app', private: true, type: 'module' } },
+  )
   mkdirSync(app.path('node_modules'))
   symlinkSync(libraryDir, app.path('node_modules/pure-lib'), 'dir')
   const out = app.path('dist/main.mjs')
   if (bundler === 'esbuild') {
     const { build } = await import('esbuild')
-    await build({ absWorkingDir: app.dir, entryPoints: ['src/main.js'], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'silent' })
+    await build({
+      absWorkingDir: app.dir,
+      entryPoints: ['src/main.js'],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: out,
+      logLevel: 'silent',
+    })
   } else {
     const { default: webpack } = await import('webpack')
     await runCompiler(
@@ -193,20 +235,33 @@ const EXTERNAL_EVERYTHING: Partial<Record<Bundler, (config: Record<string, any>)
   esbuild: (config) => (config.packages = 'external'),
   webpack: (config) => {
     config.externalsType = 'module'
-    config.externals = [({ request }: { request: string }, callback: (error?: null, result?: string) => void) => (isBare(request) ? callback(null, request) : callback())]
+    config.externals = [
+      ({ request }: { request: string }, callback: (error?: null, result?: string) => void) =>
+        isBare(request) ? callback(null, request) : callback(),
+    ]
   },
   rspack: (config) => {
     config.externalsType = 'module'
-    config.externals = [({ request }: { request: string }, callback: (error?: null, result?: string) => void) => (isBare(request) ? callback(null, request) : callback())]
+    config.externals = [
+      ({ request }: { request: string }, callback: (error?: null, result?: string) => void) =>
+        isBare(request) ? callback(null, request) : callback(),
+    ]
   },
 }
 
-for (const [bundler, externalEverything] of Object.entries(EXTERNAL_EVERYTHING) as Array<[Bundler, (config: Record<string, any>) => void]>) {
+for (const [bundler, externalEverything] of Object.entries(EXTERNAL_EVERYTHING) as Array<
+  [Bundler, (config: Record<string, any>) => void]
+>) {
   test(`${bundler}: with every dependency external, the tracker is still inlined and sends`, async (t) => {
     const collector = await collectorFor(t)
     const library = throwawayLibrary(t, {
       'src/index.js': "import { dep } from 'dep-x'\nexport const value = dep + 1\n",
-      'node_modules/dep-x/package.json': JSON.stringify({ name: 'dep-x', version: '1.0.0', type: 'module', exports: './index.js' }),
+      'node_modules/dep-x/package.json': JSON.stringify({
+        name: 'dep-x',
+        version: '1.0.0',
+        type: 'module',
+        exports: './index.js',
+      }),
       'node_modules/dep-x/index.js': "console.log('dep-x loaded')\nexport const dep = 1\n",
     })
     const bundle = await buildLibrary(bundler, { dir: library.dir, configure: externalEverything })
@@ -216,13 +271,22 @@ for (const [bundler, externalEverything] of Object.entries(EXTERNAL_EVERYTHING) 
     assert.doesNotMatch(code, IMPORTS_TRACKER, 'the bundle imports no tracker module: it is inlined')
     const { result, events } = await importTracked(collector, [bundle])
     assert.equal(result.stdout, 'dep-x loaded\n')
-    assert.deepEqual(events.map((event) => event.params.package_name), ['throwaway-lib'])
+    assert.deepEqual(
+      events.map((event) => event.params.package_name),
+      ['throwaway-lib'],
+    )
   })
 }
 
 test('the pattern that finds a tracker import would find one', () => {
   // Guards the check above against passing for the wrong reason.
-  for (const line of ['import "popylar-tracker";', "import 'popylar-tracker'", 'import x from "@popylar/core/runtime"', 'require("./popylar-tracker")', 'await import("\\0popylar-tracker")']) {
+  for (const line of [
+    'import "popylar-tracker";',
+    "import 'popylar-tracker'",
+    'import x from "@popylar/core/runtime"',
+    'require("./popylar-tracker")',
+    'await import("\\0popylar-tracker")',
+  ]) {
     assert.match(line, IMPORTS_TRACKER, line)
   }
   assert.doesNotMatch('// popylar:popylar-tracker\ntry{}catch(e){}', IMPORTS_TRACKER)

@@ -22,6 +22,7 @@ function failingSource(typed: boolean): string {
   return [
     '// A library whose fail() throws from a known line.',
     `export function greet(name${t('string')})${t('string')} {`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the library's own template literal
     '  return `hello ${name}`',
     '}',
     '',
@@ -40,12 +41,22 @@ for (const bundler of BUNDLERS) {
     const entry = typed ? 'src/index.ts' : 'src/index.js'
     const library = throwawayLibrary(t, { [entry]: failingSource(typed) })
     const bundle = await buildLibrary(bundler, { dir: library.dir, entry, sourcemap: true, mode: 'production' })
-    const script = importScript([bundle]).replace(/^await import\((.*)\);$/m, 'const library = await import($1)') + '\ntry { library.fail() } catch (error) { console.log(error.stack) }\n'
-    const { stdout, code, stderr } = await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { env: { POPYLAR_DISABLED: '1' } })
+    const script =
+      importScript([bundle]).replace(/^await import\((.*)\);$/m, 'const library = await import($1)') +
+      '\ntry { library.fail() } catch (error) { console.log(error.stack) }\n'
+    const { stdout, code, stderr } = await run(
+      process.execPath,
+      ['--enable-source-maps', '--input-type=module', '-e', script],
+      { env: { POPYLAR_DISABLED: '1' } },
+    )
     assert.equal(code, 0, stderr)
     const frame = stdout.split('\n').find((line) => line.trim().startsWith('at '))
     assert.ok(frame, stdout)
-    assert.match(frame, new RegExp(`${entry.replace('.', '\\.')}:${THROW_LINE}:\\d+\\)?$`), `the first frame points at ${entry}:${THROW_LINE}:\n${stdout}`)
+    assert.match(
+      frame,
+      new RegExp(`${entry.replace('.', '\\.')}:${THROW_LINE}:\\d+\\)?$`),
+      `the first frame points at ${entry}:${THROW_LINE}:\n${stdout}`,
+    )
   })
 }
 
@@ -64,7 +75,11 @@ const WATCHED_SOURCE = {
 
 /** The edits of the two rebuilds: one to the entry, one to a module it imports; each leaves a mark in the bundle. */
 const EDITS: Array<{ file: string; text: string; mark: string }> = [
-  { file: 'src/index.js', text: "import { helper } from './helper.js'\nexport const version = 'v1'\nexport { helper }\n", mark: 'v1' },
+  {
+    file: 'src/index.js',
+    text: "import { helper } from './helper.js'\nexport const version = 'v1'\nexport { helper }\n",
+    mark: 'v1',
+  },
   { file: 'src/helper.js', text: "export const helper = 'h2'\n", mark: 'h2' },
 ]
 
@@ -105,7 +120,10 @@ function buildQueue(): BuildQueue {
     next: () =>
       new Promise<unknown>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no rebuild within 10 s')), 10_000)
-        const settle = (error: unknown) => (clearTimeout(timer), resolve(error))
+        const settle = (error: unknown) => {
+          clearTimeout(timer)
+          resolve(error)
+        }
         if (results.length) settle(results.shift())
         else waiting.push(settle)
       }).then((error) => {
@@ -174,15 +192,21 @@ const TRACKER_IMPORT = /import\s*["'][^"']*popylar-tracker["']/g
 
 test('vite dev server: the entry is served with the tracker import once, and again once after it changes', async (t) => {
   const { createServer } = await import('vite')
-  const library = throwawayLibrary(t, { 'src/index.ts': "export const version: string = 'v0'\n" }, { packageJson: { name: 'served-lib', version: '1.0.0', type: 'module' } })
-  const server = await keepingNodeEnv(() => createServer({
-    root: library.dir,
-    configFile: false,
-    logLevel: 'silent',
-    server: { host: '127.0.0.1', port: 0, hmr: false },
-    build: { lib: { entry: 'src/index.ts', formats: ['es'] } },
-    plugins: [popylarVite(TEST_MEASUREMENT_ID)],
-  }))
+  const library = throwawayLibrary(
+    t,
+    { 'src/index.ts': "export const version: string = 'v0'\n" },
+    { packageJson: { name: 'served-lib', version: '1.0.0', type: 'module' } },
+  )
+  const server = await keepingNodeEnv(() =>
+    createServer({
+      root: library.dir,
+      configFile: false,
+      logLevel: 'silent',
+      server: { host: '127.0.0.1', port: 0, hmr: false },
+      build: { lib: { entry: 'src/index.ts', formats: ['es'] } },
+      plugins: [popylarVite(TEST_MEASUREMENT_ID)],
+    }),
+  )
   t.after(() => server.close())
   await server.listen()
   const address = server.httpServer!.address()
@@ -195,12 +219,20 @@ test('vite dev server: the entry is served with the tracker import once, and aga
   const tracker = await served(base, trackerPath)
   // The dev server defines NODE_ENV itself ("development"): the tracker runs while the author develops.
   assert.doesNotMatch(tracker, /__POPYLAR_NODE_ENV__/, 'no placeholder is served')
-  assert.match(tracker, /["']production["']\s*!==?\s*(?:process\.env\.NODE_ENV|["']development["'])/, 'the tracker guards itself with NODE_ENV')
+  assert.match(
+    tracker,
+    /["']production["']\s*!==?\s*(?:process\.env\.NODE_ENV|["']development["'])/,
+    'the tracker guards itself with NODE_ENV',
+  )
   assert.match(tracker, /served-lib/, 'and carries the package name')
 
   library.write('src/index.ts', "export const version: string = 'v1'\n")
   let second = ''
-  for (const started = Date.now(); Date.now() - started < 10_000; await new Promise((resolve) => setTimeout(resolve, 100))) {
+  for (
+    const started = Date.now();
+    Date.now() - started < 10_000;
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  ) {
     second = await served(base, '/src/index.ts')
     if (second.includes('v1')) break
   }

@@ -33,7 +33,11 @@ const libraries = loopbackLibraries()
 
 before(async () => {
   ;[collector, stalled] = await Promise.all([startCollector(), stalledListener()])
-  ;[gtagLib, mpLib, paramsLib] = await Promise.all([libraries.build('gtag-lib'), libraries.build('mp-lib', { apiSecret: 'test-secret' }), libraries.build('params-lib', { params: AUTHOR_PARAMS })])
+  ;[gtagLib, mpLib, paramsLib] = await Promise.all([
+    libraries.build('gtag-lib'),
+    libraries.build('mp-lib', { apiSecret: 'test-secret' }),
+    libraries.build('params-lib', { params: AUTHOR_PARAMS }),
+  ])
 })
 after(async () => {
   stalled.close()
@@ -47,7 +51,9 @@ function gtagLineFields(line: string): string[] {
 }
 
 function gtagEventParams(line: string): string[] {
-  return [...new URLSearchParams(line).keys()].filter((key) => /^epn?\./.test(key)).map((key) => key.replace(/^epn?\./, ''))
+  return [...new URLSearchParams(line).keys()]
+    .filter((key) => /^epn?\./.test(key))
+    .map((key) => key.replace(/^epn?\./, ''))
 }
 
 interface MpBody {
@@ -56,25 +62,41 @@ interface MpBody {
 }
 
 function mpFields(query: string[], body: MpBody): string[] {
-  return [...query, ...Object.keys(body), ...body.events.flatMap((event) => Object.keys(event).map((key) => `events[].${key}`))]
+  return [
+    ...query,
+    ...Object.keys(body),
+    ...body.events.flatMap((event) => Object.keys(event).map((key) => `events[].${key}`)),
+  ]
 }
 
 function sentFields(request: ReceivedRequest): { fields: Set<string>; params: Set<string> } {
   if (request.protocol === 'gtag') {
     const lines = request.body.split('\n')
-    return { fields: new Set([...Object.keys(request.query), ...lines.flatMap(gtagLineFields)]), params: new Set(lines.flatMap(gtagEventParams)) }
+    return {
+      fields: new Set([...Object.keys(request.query), ...lines.flatMap(gtagLineFields)]),
+      params: new Set(lines.flatMap(gtagEventParams)),
+    }
   }
   const body = JSON.parse(request.body) as MpBody
-  return { fields: new Set(mpFields(Object.keys(request.query), body)), params: new Set(body.events.flatMap((event) => Object.keys(event.params))) }
+  return {
+    fields: new Set(mpFields(Object.keys(request.query), body)),
+    params: new Set(body.events.flatMap((event) => Object.keys(event.params))),
+  }
 }
 
 /** "protocol package" for every event received: which library's event came by which protocol. */
 function eventsByProtocol(requests: ReceivedRequest[]): string[] {
-  return requests.flatMap((request) => request.events.map((event) => `${request.protocol} ${event.params.package_name}`)).sort()
+  return requests
+    .flatMap((request) => request.events.map((event) => `${request.protocol} ${event.params.package_name}`))
+    .sort()
 }
 
 /** Runs each program (the bundles it imports) in turn on the machine; every request they sent. */
-async function eachProgram(machine: Machine, programs: string[][], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<ReceivedRequest[]> {
+async function eachProgram(
+  machine: Machine,
+  programs: string[][],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<ReceivedRequest[]> {
   const requests: ReceivedRequest[] = []
   for (const files of programs) {
     const run = await machine.importLibraries(files, { ...options, expect: 1 })
@@ -97,7 +119,8 @@ function parsePrinted(text: string): { url: URL; body: string } {
 /** The shape of a JSON value: its keys, nested, and the types of its leaves. */
 function shape(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(shape)
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, shape(item)]))
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, shape(item)]))
   return typeof value
 }
 
@@ -113,7 +136,10 @@ describe('every field sent is in PRIVACY.md, and every field there is sent', () 
   test('the gtag fields', () => {
     const gtag = requests.filter((request) => request.protocol === 'gtag')
     for (const request of gtag) assert.equal(request.path, '/g/collect')
-    assert.deepEqual(sorted(gtag.flatMap((request) => [...sentFields(request).fields])), sorted(codeNames(gtagSection.tables[0]!)))
+    assert.deepEqual(
+      sorted(gtag.flatMap((request) => [...sentFields(request).fields])),
+      sorted(codeNames(gtagSection.tables[0]!)),
+    )
   })
 
   test('the Measurement Protocol fields', () => {
@@ -122,10 +148,15 @@ describe('every field sent is in PRIVACY.md, and every field there is sent', () 
     assert.deepEqual(sorted(sentFields(mp).fields), sorted(codeNames(mpSection.tables[0]!)))
   })
 
-  test('the event parameters (the author\'s params aside)', () => {
-    const sent = requests.flatMap((request) => [...sentFields(request).params]).filter((name) => !(name in AUTHOR_PARAMS))
+  test("the event parameters (the author's params aside)", () => {
+    const sent = requests
+      .flatMap((request) => [...sentFields(request).params])
+      .filter((name) => !(name in AUTHOR_PARAMS))
     assert.deepEqual(sorted(sent), sorted(codeNames(eventParamsTable)))
-    assert.ok(eventParamsTable.some((row) => /author's `params`/.test(row[0]!)), 'the author\'s params have a row of their own')
+    assert.ok(
+      eventParamsTable.some((row) => /author's `params`/.test(row[0]!)),
+      "the author's params have a row of their own",
+    )
   })
 
   test('the HTTP headers', () => {
@@ -164,7 +195,10 @@ test('POPYLAR_DEBUG=1 prints each request exactly as it would be sent, and sends
     const debug = await machine.importLibraries([library], { env: { POPYLAR_DEBUG: '1' } })
     assert.equal(debug.result.code, 0)
     assert.deepEqual(debug.requests, [], 'the collector received nothing')
-    const printed = debug.result.stderr.split(/^(?=popylar: )/m).filter((chunk) => chunk.startsWith('popylar: POST ')).map(parsePrinted)
+    const printed = debug.result.stderr
+      .split(/^(?=popylar: )/m)
+      .filter((chunk) => chunk.startsWith('popylar: POST '))
+      .map(parsePrinted)
     assert.equal(printed.length, 1, debug.result.stderr)
     const shown = printed[0]!
 
@@ -180,7 +214,8 @@ test('POPYLAR_DEBUG=1 prints each request exactly as it would be sent, and sends
     assert.deepEqual(withoutSession(Object.fromEntries(shown.url.searchParams)), withoutSession(request.query))
     if (request.protocol === 'gtag') assert.equal(shown.body, request.body)
     else {
-      const timeless = (body: string) => JSON.parse(body, (key, value) => (key === 'timestamp_micros' || key === 'session_id' ? typeof value : value))
+      const timeless = (body: string) =>
+        JSON.parse(body, (key, value) => (key === 'timestamp_micros' || key === 'session_id' ? typeof value : value))
       assert.deepEqual(timeless(shown.body), timeless(request.body))
     }
   }
@@ -197,7 +232,11 @@ test('a gtag library and a Measurement Protocol library in one program: each eve
 
 test('the client id is a UUID v4, and nothing sent carries a host name, user name, path or environment value', async () => {
   const machine = newMachine(collector)
-  const secrets = { SECRET_TOKEN: 'zq8x7-secret-token-5521', MY_EMAIL: 'ada.lovelace@example.org', PROJECT_CODENAME: 'bluefinch-42' }
+  const secrets = {
+    SECRET_TOKEN: 'zq8x7-secret-token-5521',
+    MY_EMAIL: 'ada.lovelace@example.org',
+    PROJECT_CODENAME: 'bluefinch-42',
+  }
   const cwd = join(machine.home.cwd, 'bluefinch-checkout')
   mkdirSync(cwd)
   const requests = await eachProgram(machine, [[gtagLib, paramsLib], [mpLib]], { env: secrets, cwd })
@@ -207,12 +246,29 @@ test('the client id is a UUID v4, and nothing sent carries a host name, user nam
   assert.match(clientId, UUID_V4)
   for (const request of requests) assert.equal(request.clientId, clientId)
 
-  const forbidden = [hostname(), userInfo().username, machine.home.dir, machine.home.configHome, cwd, dirname(gtagLib), process.env.PATH!, ...Object.values(secrets)]
+  const forbidden = [
+    hostname(),
+    userInfo().username,
+    machine.home.dir,
+    machine.home.configHome,
+    cwd,
+    dirname(gtagLib),
+    process.env.PATH!,
+    ...Object.values(secrets),
+  ]
   for (const request of requests) {
-    const raw = [request.path, new URLSearchParams(request.query).toString(), request.body, ...Object.values(request.headers)].join('\n')
+    const raw = [
+      request.path,
+      new URLSearchParams(request.query).toString(),
+      request.body,
+      ...Object.values(request.headers),
+    ].join('\n')
     const decoded = decodeURIComponent(raw.replace(/\+/g, ' '))
     for (const value of forbidden) {
-      assert.ok(!raw.includes(value) && !decoded.includes(value), `${request.protocol} request carries ${JSON.stringify(value)}:\n${decoded}`)
+      assert.ok(
+        !raw.includes(value) && !decoded.includes(value),
+        `${request.protocol} request carries ${JSON.stringify(value)}:\n${decoded}`,
+      )
     }
   }
 })
@@ -228,7 +284,13 @@ test('what is kept on the machine is what PRIVACY.md lists: config.json and its 
   assert.deepEqual(readdirSync(configDir), ['config.json'], 'no other file beside config.json')
   assert.deepEqual(readdirSync(machine.home.dir).sort(), ['.config', 'work'], 'nothing else in the home')
   const config = JSON.parse(readFileSync(machine.home.configFile, 'utf8'))
-  const fields = Object.keys(config).flatMap((key) => (key === 'packages' ? Object.keys(config.packages).flatMap((name) => Object.keys(config.packages[name]).map((field) => `packages.<name>.${field}`)) : [key]))
+  const fields = Object.keys(config).flatMap((key) =>
+    key === 'packages'
+      ? Object.keys(config.packages).flatMap((name) =>
+          Object.keys(config.packages[name]).map((field) => `packages.<name>.${field}`),
+        )
+      : [key],
+  )
   assert.deepEqual(sorted(fields), sorted(codeNames(section(doc, /^What is kept on your machine$/).tables[0]!)))
 
   // Events a program could not send: in the files the doc names, and only the fields a request carries.
@@ -238,7 +300,11 @@ test('what is kept on the machine is what PRIVACY.md lists: config.json and its 
   assert.deepEqual(readdirSync(configFolder).sort(), ['config.json', 'outbox'])
   const keptDir = join(configFolder, 'outbox')
   const kept = readdirSync(keptDir)
-  assert.deepEqual(kept.map((file) => file.replace(/\..*\.json$/, '.<…>.json')).sort(), ['gtag.<…>.json', 'mp.<…>.json'], 'one file per protocol')
+  assert.deepEqual(
+    kept.map((file) => file.replace(/\..*\.json$/, '.<…>.json')).sort(),
+    ['gtag.<…>.json', 'mp.<…>.json'],
+    'one file per protocol',
+  )
   assert.ok(docText.includes('popylar/outbox/'), 'PRIVACY.md names the outbox folder')
   const forbidden = [hostname(), userInfo().username, cut.home.dir, cut.home.cwd, process.env.PATH!]
   for (const file of kept) {
@@ -250,5 +316,6 @@ test('what is kept on the machine is what PRIVACY.md lists: config.json and its 
 test('every channel that `popylar status` reports has a row in the "How to say no" table', async () => {
   const { stdout } = await newMachine(collector).popylar(['status', '--json'])
   const documented = codeNames(section(doc, /^How to say no$/).tables[0]!)
-  for (const { channel } of JSON.parse(stdout).channels as Array<{ channel: string }>) assert.ok(documented.includes(channel), `PRIVACY.md documents "${channel}"`)
+  for (const { channel } of JSON.parse(stdout).channels as Array<{ channel: string }>)
+    assert.ok(documented.includes(channel), `PRIVACY.md documents "${channel}"`)
 })

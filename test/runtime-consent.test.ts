@@ -64,8 +64,13 @@ test('config file {"packages": {"<name>": {"track": false}}} stops that package 
   collector.clear()
   const home = tempHome(t)
   writeConfigFile(home, { packages: { 'tiny-lib': { track: false } } })
-  const source = [tracked, other].map((library) => `import ${JSON.stringify(pathToFileURL(library.esm).href)}`).join('\n')
-  const result = await run(process.execPath, ['--input-type=module', '-e', source], { env: { ...home.env, POPYLAR_ENDPOINT: collector.url }, cwd: home.cwd })
+  const source = [tracked, other]
+    .map((library) => `import ${JSON.stringify(pathToFileURL(library.esm).href)}`)
+    .join('\n')
+  const result = await run(process.execPath, ['--input-type=module', '-e', source], {
+    env: { ...home.env, POPYLAR_ENDPOINT: collector.url },
+    cwd: home.cwd,
+  })
   assert.deepEqual([result.code, result.stdout, result.stderr], [0, '', ''])
   await assertEventsFrom(['other-lib'], 'only the package that was not opted out')
 })
@@ -142,13 +147,16 @@ test('a corrupt config file: nothing sent, and the program prints and exits as w
 test('a package.json or config file saved with a byte order mark (as some Windows editors save them) is read as npm reads it', async (t) => {
   collector.clear()
   const project = tempHome(t)
-  writeFileSync(join(project.cwd, 'package.json'), '\uFEFF' + JSON.stringify({ name: 'app', popylar: { track: false } }))
+  writeFileSync(
+    join(project.cwd, 'package.json'),
+    `\uFEFF${JSON.stringify({ name: 'app', popylar: { track: false } })}`,
+  )
   await runApp(project)
   await assertNothingSent('the project opted out in a package.json with a byte order mark')
 
   collector.clear()
   const home = tempHome(t)
-  writeConfigFile(home, '\uFEFF' + JSON.stringify({ track: true }))
+  writeConfigFile(home, `\uFEFF${JSON.stringify({ track: true })}`)
   await runApp(home)
   await assertEventsFrom(['tiny-lib'], 'a config file with a byte order mark is trusted')
 })
@@ -164,5 +172,6 @@ test('an XDG_CONFIG_HOME or HOME that is not an absolute path is ignored, as the
   const relativeHome = tempHome(t)
   await runApp(relativeHome, { HOME: 'relative-home', XDG_CONFIG_HOME: '' })
   await assertNothingSent('no home to keep a client id in')
-  for (const { cwd } of [home, relativeHome]) assert.deepEqual(readdirSync(cwd), [], 'nothing was written in the working directory')
+  for (const { cwd } of [home, relativeHome])
+    assert.deepEqual(readdirSync(cwd), [], 'nothing was written in the working directory')
 })

@@ -21,7 +21,12 @@ const { tracked, plain } = await tinyLibraryPair(after, { name: 'tiny-lib' })
 test('no output, no warning, no error, in a fresh home, and the event is sent', async (t) => {
   const collector = await collectorFor(t)
   for (const format of ['esm', 'cjs'] as const) {
-    const result = await runConsumer(tracked, { home: tempHome(t), endpoint: collector.url, format, nodeArgs: STRICT_NODE })
+    const result = await runConsumer(tracked, {
+      home: tempHome(t),
+      endpoint: collector.url,
+      format,
+      nodeArgs: STRICT_NODE,
+    })
     assert.deepEqual([result.code, result.stdout, result.stderr], [0, '', ''], format)
   }
   assert.equal((await requestsAfterExit(collector, 2)).length, 2)
@@ -34,11 +39,18 @@ test('HOME unset: no output, no warning, the program runs as without the tracker
   const source = consumerSource(tracked, 'esm', APP_BODY)
   const plainSource = consumerSource(plain, 'esm', APP_BODY)
   const runWithoutHome = (code: string) =>
-    run('env', ['-u', 'HOME', process.execPath, ...STRICT_NODE, '--input-type=module', '-e', code], { env: { XDG_CONFIG_HOME: home.configHome, POPYLAR_ENDPOINT: collector.url }, cwd: home.cwd })
+    run('env', ['-u', 'HOME', process.execPath, ...STRICT_NODE, '--input-type=module', '-e', code], {
+      env: { XDG_CONFIG_HOME: home.configHome, POPYLAR_ENDPOINT: collector.url },
+      cwd: home.cwd,
+    })
   const withTracker = await runWithoutHome(source)
   assertSameOutcome(withTracker, await runWithoutHome(plainSource))
   assert.equal(withTracker.stderr, 'app: done\n')
-  assert.equal((await requestsAfterExit(collector, 1)).length, 1, 'the config dir is known without HOME: the event is sent')
+  assert.equal(
+    (await requestsAfterExit(collector, 1)).length,
+    1,
+    'the config dir is known without HOME: the event is sent',
+  )
 })
 
 test('a home where nothing can be written (HOME is a file): no output, no warning, nothing sent, same program', async (t) => {
@@ -72,7 +84,11 @@ test("process.exitCode, process.exit() and the program's own 'beforeExit' and 'e
     for (const [name, body] of Object.entries(programs)) {
       const options = { endpoint: collector.url, body, nodeArgs: STRICT_NODE }
       const withTracker = await runConsumer(tracked, { ...options, home: tempHome(t) })
-      assertSameOutcome(withTracker, await runConsumer(plain, { ...options, home: tempHome(t) }), `${name}, collector ${behaviour}`)
+      assertSameOutcome(
+        withTracker,
+        await runConsumer(plain, { ...options, home: tempHome(t) }),
+        `${name}, collector ${behaviour}`,
+      )
     }
   }
 })
@@ -96,20 +112,40 @@ test('a program that sends by hand without waiting exits at once, even when the 
   const home = tempHome(t)
   const program = (send: boolean) =>
     `import { trackEvent } from ${JSON.stringify(CORE_ENTRY)}\n${send ? `trackEvent('G-TEST1234', 'hand_sent', {}, { endpoint: ${JSON.stringify(collector.url)} })\n` : ''}console.log('done')`
-  const without = await run(process.execPath, [...STRICT_NODE, '--input-type=module', '-e', program(false)], { env: home.env, cwd: home.cwd })
-  const withEvent = await run(process.execPath, [...STRICT_NODE, '--input-type=module', '-e', program(true)], { env: home.env, cwd: home.cwd })
+  const without = await run(process.execPath, [...STRICT_NODE, '--input-type=module', '-e', program(false)], {
+    env: home.env,
+    cwd: home.cwd,
+  })
+  const withEvent = await run(process.execPath, [...STRICT_NODE, '--input-type=module', '-e', program(true)], {
+    env: home.env,
+    cwd: home.cwd,
+  })
   assertSameOutcome(withEvent, without)
-  assert.ok(withEvent.ms - without.ms < 500, `${withEvent.ms.toFixed(0)} ms with the event, ${without.ms.toFixed(0)} ms without`)
+  assert.ok(
+    withEvent.ms - without.ms < 500,
+    `${withEvent.ms.toFixed(0)} ms with the event, ${without.ms.toFixed(0)} ms without`,
+  )
   assert.equal((await requestsAfterExit(collector, 1)).length, 1, 'the request was written before the program left')
 })
 
 test("Node's permission model: the event is sent where the program may write the config, and nothing where it may not; the same program either way", async (t) => {
   const collector = await collectorFor(t)
   // --permission since Node 22.13, --experimental-permission before.
-  const permission = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission'
-  for (const [allowed, events] of [[['--allow-fs-read=*', '--allow-fs-write=*'], 2], [['--allow-fs-read=*'], 0]] as const) {
+  const permission = process.allowedNodeEnvironmentFlags.has('--permission')
+    ? '--permission'
+    : '--experimental-permission'
+  for (const [allowed, events] of [
+    [['--allow-fs-read=*', '--allow-fs-write=*'], 2],
+    [['--allow-fs-read=*'], 0],
+  ] as const) {
     for (const format of ['esm', 'cjs'] as const) {
-      const options = { home: tempHome(t), endpoint: collector.url, format, body: APP_BODY, nodeArgs: [...STRICT_NODE, permission, ...allowed] }
+      const options = {
+        home: tempHome(t),
+        endpoint: collector.url,
+        format,
+        body: APP_BODY,
+        nodeArgs: [...STRICT_NODE, permission, ...allowed],
+      }
       // Node 20 warns that the model is experimental, naming the process.
       const outcome = async (library: typeof tracked) => {
         const result = await runConsumer(library, options)

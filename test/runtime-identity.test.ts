@@ -20,7 +20,9 @@ const mpLibrary = await tinyLibrary(after, { name: 'tiny-mp-lib', plugin: { apiS
 test('16 programs starting at once on a fresh machine: one config file, one client id, reported by all', async (t) => {
   const collector = await collectorFor(t)
   const home = tempHome(t)
-  const runs = await Promise.all(Array.from({ length: 16 }, () => runConsumer(gtagLibrary, { home, endpoint: collector.url })))
+  const runs = await Promise.all(
+    Array.from({ length: 16 }, () => runConsumer(gtagLibrary, { home, endpoint: collector.url })),
+  )
   for (const result of runs) assert.deepEqual([result.code, result.stdout, result.stderr], [0, '', ''])
 
   assert.deepEqual(readdirSync(dirname(home.configFile)), ['config.json'], 'one file, no temp files left behind')
@@ -30,7 +32,11 @@ test('16 programs starting at once on a fresh machine: one config file, one clie
 
   const requests = await requestsAfterExit(collector, 16)
   assert.equal(requests.length, 16)
-  assert.deepEqual(new Set(requests.map((request) => request.clientId)), new Set([config.clientId]), 'every program reports the id in the file')
+  assert.deepEqual(
+    new Set(requests.map((request) => request.clientId)),
+    new Set([config.clientId]),
+    'every program reports the id in the file',
+  )
 })
 
 /** Everything a request carries, decoded: URL, headers and body. */
@@ -39,7 +45,15 @@ function everythingSent(request: ReceivedRequest): string {
   try {
     decoded = decodeURIComponent(request.body.replace(/\+/g, ' '))
   } catch {}
-  return [request.method, request.path, JSON.stringify(request.query), JSON.stringify(request.headers), request.body, decoded, JSON.stringify(request.events)].join('\n')
+  return [
+    request.method,
+    request.path,
+    JSON.stringify(request.query),
+    JSON.stringify(request.headers),
+    request.body,
+    decoded,
+    JSON.stringify(request.events),
+  ].join('\n')
 }
 
 /** The machine's addresses and MAC addresses, but loopback (the collector's own address is in the Host header). */
@@ -62,12 +76,10 @@ test('nothing sent holds the host name, user name, home, working directory, addr
     npm_package_name: 'canary-package-7q2',
     NODE_ENV: 'canary-node-env-7q2',
   }
-  for (const library of [gtagLibrary, mpLibrary]) await runConsumer(library, { home, endpoint: collector.url, env: canaries })
+  for (const library of [gtagLibrary, mpLibrary])
+    await runConsumer(library, { home, endpoint: collector.url, env: canaries })
   const requests = await requestsAfterExit(collector, 2)
-  assert.deepEqual(
-    requests.map((request) => request.protocol).sort(),
-    ['gtag', 'mp'],
-  )
+  assert.deepEqual(requests.map((request) => request.protocol).sort(), ['gtag', 'mp'])
 
   const secrets: Record<string, string> = {
     ...canaries,
@@ -80,10 +92,11 @@ test('nothing sent holds the host name, user name, home, working directory, addr
   // A user named like a reported value (the node Docker image's "node") would be sent as runtime=node.
   const { username } = userInfo()
   if (!['node', 'linux', 'x64', 'arm64'].includes(username)) secrets['user name'] = username
-  machineAddresses().forEach((address, i) => (secrets[`machine address ${i}`] = address))
+  for (const [i, address] of machineAddresses().entries()) secrets[`machine address ${i}`] = address
 
   for (const request of requests) {
     const sent = everythingSent(request)
-    for (const [what, value] of Object.entries(secrets)) assert.ok(!sent.includes(value), `the ${request.protocol} request holds the ${what} (${value}):\n${sent}`)
+    for (const [what, value] of Object.entries(secrets))
+      assert.ok(!sent.includes(value), `the ${request.protocol} request holds the ${what} (${value}):\n${sent}`)
   }
 })

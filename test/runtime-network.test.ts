@@ -38,9 +38,13 @@ for (const network of NETWORKS) {
       const without = await runConsumer(plain, { ...options, home: tempHome(t) })
       const withTracker = await runConsumer(tracked, { ...options, home: tempHome(t) })
       assertSameOutcome(withTracker, without, `${format}: the program's output and exit code`)
-      assert.ok(withTracker.ms - without.ms < MARGIN_MS, `${format}: ${withTracker.ms.toFixed(0)} ms with the tracker, ${without.ms.toFixed(0)} ms without`)
+      assert.ok(
+        withTracker.ms - without.ms < MARGIN_MS,
+        `${format}: ${withTracker.ms.toFixed(0)} ms with the tracker, ${without.ms.toFixed(0)} ms without`,
+      )
       // Not vacuous: the tracker did try.
-      if (network !== 'down') assert.equal((await requestsAfterExit(collector, 1)).length, 1, `${format}: the request reached the collector`)
+      if (network !== 'down')
+        assert.equal((await requestsAfterExit(collector, 1)).length, 1, `${format}: the request reached the collector`)
     }
   })
 }
@@ -53,17 +57,26 @@ test('a connection that never completes (packets dropped): same output and exit 
     const without = await runConsumer(plain, { ...options, home: tempHome(t) })
     const withTracker = await runConsumer(tracked, { ...options, home: tempHome(t) })
     assertSameOutcome(withTracker, without, `${format}: the program's output and exit code`)
-    assert.ok(withTracker.ms - without.ms < MARGIN_MS, `${format}: ${withTracker.ms.toFixed(0)} ms with the tracker, ${without.ms.toFixed(0)} ms without`)
+    assert.ok(
+      withTracker.ms - without.ms < MARGIN_MS,
+      `${format}: ${withTracker.ms.toFixed(0)} ms with the tracker, ${without.ms.toFixed(0)} ms without`,
+    )
   }
 })
 
 test('an HTTPS collector named by its IP address, while the program is still at work: same output, no TLS warning', async (t) => {
   // Accepts each connection and closes it: the tracker connects, and nothing more happens.
   let connections = 0
-  const server = createServer((socket) => void (connections++, socket.destroy()))
+  const server = createServer((socket) => {
+    connections++
+    socket.destroy()
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.after(() => server.close())
-  const secure = await tinyLibrary(t, { name: 'tiny-lib', plugin: { endpoint: `https://127.0.0.1:${(server.address() as AddressInfo).port}` } })
+  const secure = await tinyLibrary(t, {
+    name: 'tiny-lib',
+    plugin: { endpoint: `https://127.0.0.1:${(server.address() as AddressInfo).port}` },
+  })
   // Still at work when the tracker sends (a finished program leaves HTTPS for its next run).
   const options = { body: `${APP_BODY}; setTimeout(() => {}, 200)`, nodeArgs: ['--trace-warnings'] }
   for (const format of ['esm', 'cjs'] as const) {

@@ -18,14 +18,21 @@ function loadingProgram(files: string[]): string {
   const lines = [`import { createRequire } from 'node:module'`, `const require = createRequire(import.meta.url)`]
   for (const file of files) {
     const [path, query] = file.split('?')
-    lines.push(path!.endsWith('.cjs') ? `require(${JSON.stringify(path)})` : `import ${JSON.stringify(pathToFileURL(path!).href + (query ? `?${query}` : ''))}`)
+    lines.push(
+      path!.endsWith('.cjs')
+        ? `require(${JSON.stringify(path)})`
+        : `import ${JSON.stringify(pathToFileURL(path!).href + (query ? `?${query}` : ''))}`,
+    )
   }
   return lines.join('\n')
 }
 
 async function runLoading(t: TestContext, collector: Collector, files: string[]): Promise<void> {
   const home = tempHome(t)
-  const result = await run(process.execPath, ['--input-type=module', '-e', loadingProgram(files)], { env: { ...home.env, POPYLAR_ENDPOINT: collector.url }, cwd: home.cwd })
+  const result = await run(process.execPath, ['--input-type=module', '-e', loadingProgram(files)], {
+    env: { ...home.env, POPYLAR_ENDPOINT: collector.url },
+    cwd: home.cwd,
+  })
   assert.deepEqual([result.code, result.stdout, result.stderr], [0, '', ''])
 }
 
@@ -33,7 +40,15 @@ test('one event for a library loaded many times, as ESM and CJS, and from two co
   const library = await tinyLibrary(t, { name: 'tiny-lib' })
   const copy = await tinyLibrary(t, { name: 'tiny-lib' })
   const collector = await collectorFor(t)
-  await runLoading(t, collector, [library.esm, library.cjs, `${library.esm}?again=1`, `${library.esm}?again=2`, copy.esm, copy.cjs, library.cjs])
+  await runLoading(t, collector, [
+    library.esm,
+    library.cjs,
+    `${library.esm}?again=1`,
+    `${library.esm}?again=2`,
+    copy.esm,
+    copy.cjs,
+    library.cjs,
+  ])
   const requests = await requestsAfterExit(collector, 1)
   assert.equal(requests.length, 1)
   assert.deepEqual(
@@ -59,7 +74,9 @@ test('libraries with different measurement ids: one request per id', async (t) =
   const collector = await collectorFor(t)
   await runLoading(t, collector, [a.esm, b.esm, c.esm])
   const requests = await requestsAfterExit(collector, 2)
-  const byId = Object.fromEntries(requests.map((request) => [request.measurementId, request.events.map((event) => event.params.package_name).sort()]))
+  const byId = Object.fromEntries(
+    requests.map((request) => [request.measurementId, request.events.map((event) => event.params.package_name).sort()]),
+  )
   assert.equal(requests.length, 2)
   assert.deepEqual(byId, { 'G-AAAA1111': ['lib-a', 'lib-c'], 'G-BBBB2222': ['lib-b'] })
 })

@@ -49,11 +49,18 @@ after(async () => {
 
 const outboxDir = (machine: Machine) => join(machine.home.configHome, 'popylar', 'outbox')
 /** The files in which events of one protocol wait. */
-const waitingFiles = (machine: Machine, protocol: 'gtag' | 'mp') => (existsSync(outboxDir(machine)) ? readdirSync(outboxDir(machine)).filter((name) => name.startsWith(protocol + '.') && name.endsWith('.json')) : [])
+const waitingFiles = (machine: Machine, protocol: 'gtag' | 'mp') =>
+  existsSync(outboxDir(machine))
+    ? readdirSync(outboxDir(machine)).filter((name) => name.startsWith(`${protocol}.`) && name.endsWith('.json'))
+    : []
 const readOutbox = (machine: Machine, protocol: 'gtag' | 'mp') =>
-  waitingFiles(machine, protocol).flatMap((name) => JSON.parse(readFileSync(join(outboxDir(machine), name), 'utf8'))) as Array<{ packageName: string; event: { params: Record<string, string> } }>
-const nothingWaits = (machine: Machine) => waitingFiles(machine, 'gtag').length + waitingFiles(machine, 'mp').length === 0
-const packagesSent = (requests: Collector['requests']) => requests.flatMap((request) => request.events.map((event) => event.params.package_name)).sort()
+  waitingFiles(machine, protocol).flatMap((name) =>
+    JSON.parse(readFileSync(join(outboxDir(machine), name), 'utf8')),
+  ) as Array<{ packageName: string; event: { params: Record<string, string> } }>
+const nothingWaits = (machine: Machine) =>
+  waitingFiles(machine, 'gtag').length + waitingFiles(machine, 'mp').length === 0
+const packagesSent = (requests: Collector['requests']) =>
+  requests.flatMap((request) => request.events.map((event) => event.params.package_name)).sort()
 
 /** A run whose connection never completes: the program ends before the request is written, undisturbed. */
 async function runEndingUnwritten(machine: Machine, files: string[], env: Record<string, string> = {}) {
@@ -70,9 +77,16 @@ async function runCut(machine: Machine, files: string[], env: Record<string, str
 
 /** A program of its own, as an ES module, in the machine's home (with the machine's environment only, plus env). */
 const runSource = (machine: Machine, source: string, env: Record<string, string> = {}) =>
-  run(process.execPath, ['--input-type=module', '-e', source], { env: { ...machine.home.env, ...env }, cwd: machine.home.cwd })
+  run(process.execPath, ['--input-type=module', '-e', source], {
+    env: { ...machine.home.env, ...env },
+    cwd: machine.home.cwd,
+  })
 const urlOf = (file: string) => JSON.stringify(pathToFileURL(file).href)
-const outcome = ({ code, stdout, stderr }: { code: number | null; stdout: string; stderr: string }) => ({ code, stdout, stderr })
+const outcome = ({ code, stdout, stderr }: { code: number | null; stdout: string; stderr: string }) => ({
+  code,
+  stdout,
+  stderr,
+})
 
 async function waitingCount(machine: Machine): Promise<number> {
   return JSON.parse((await machine.popylar(['status', '--json'])).stdout).waiting
@@ -83,7 +97,10 @@ describe('events a program could not send', () => {
     const machine = newMachine(collector)
     await runCut(machine, [first], { CI: 'true' })
     const kept = readOutbox(machine, 'gtag')
-    assert.deepEqual(kept.map((item) => item.packageName), ['first-lib'])
+    assert.deepEqual(
+      kept.map((item) => item.packageName),
+      ['first-lib'],
+    )
     assert.equal(kept[0]!.event.params.ci, 'true', 'kept with the params of its own run')
     assert.equal(await waitingCount(machine), 1, 'popylar status tells that one event waits')
     assert.match((await machine.popylar(['status'])).stdout, /^waiting +1 event that earlier runs could not send/m)
@@ -103,17 +120,29 @@ describe('events a program could not send', () => {
 
   test('over HTTPS, a Node program that is done does not wait for a handshake: its event waits, and one still at work connects', async () => {
     const machine = newMachine(collector)
-    const runProgram = (worksMs: number) => runSource(machine, `import ${urlOf(secure)}\n${worksMs ? `setTimeout(() => {}, ${worksMs})` : ''}`)
+    const runProgram = (worksMs: number) =>
+      runSource(machine, `import ${urlOf(secure)}\n${worksMs ? `setTimeout(() => {}, ${worksMs})` : ''}`)
     connections = 0
     const done = await runProgram(0)
     assert.deepEqual(outcome(done), { code: 0, stdout: '', stderr: '' })
     assert.equal(connections, 0, 'no connection from a program that is done')
-    assert.deepEqual(readOutbox(machine, 'gtag').map((item) => item.packageName), ['secure-lib'])
+    assert.deepEqual(
+      readOutbox(machine, 'gtag').map((item) => item.packageName),
+      ['secure-lib'],
+    )
 
     const working = await runProgram(300)
     assert.equal(working.code, 0)
-    assert.equal(connections, 1, 'a program still at work connects (this listener speaks no TLS, so the request is never written)')
-    assert.deepEqual(readOutbox(machine, 'gtag').map((item) => item.packageName), ['secure-lib', 'secure-lib'], 'and its events wait again, with its own')
+    assert.equal(
+      connections,
+      1,
+      'a program still at work connects (this listener speaks no TLS, so the request is never written)',
+    )
+    assert.deepEqual(
+      readOutbox(machine, 'gtag').map((item) => item.packageName),
+      ['secure-lib', 'secure-lib'],
+      'and its events wait again, with its own',
+    )
   })
 
   test('16 programs that end at once on one machine all keep their event, and the next run carries all 16', async () => {
@@ -127,7 +156,10 @@ describe('events a program could not send', () => {
 
   test('with no home (neither HOME nor XDG_CONFIG_HOME), nothing waits anywhere: the working folder stays empty', async () => {
     const machine = newMachine(collector)
-    const { result, requests } = await machine.importLibraries([first], { withoutHome: true, env: { POPYLAR_ENDPOINT: stalled.url } })
+    const { result, requests } = await machine.importLibraries([first], {
+      withoutHome: true,
+      env: { POPYLAR_ENDPOINT: stalled.url },
+    })
     assert.deepEqual({ code: result.code, stderr: result.stderr, requests }, { code: 0, stderr: '', requests: [] })
     assert.deepEqual(readdirSync(machine.home.cwd), [])
     assert.equal(existsSync(machine.home.configHome), false)
@@ -135,20 +167,30 @@ describe('events a program could not send', () => {
 
   test('a program that calls process.exit() right after the import, before anything could be sent: its event waits for the next run', async () => {
     const machine = newMachine(collector)
-    const exiting = (env: Record<string, string> = {}) => runSource(machine, `import ${urlOf(first)}\nconsole.log('done')\nprocess.exit(0)`, { POPYLAR_ENDPOINT: collector.url, ...env })
+    const exiting = (env: Record<string, string> = {}) =>
+      runSource(machine, `import ${urlOf(first)}\nconsole.log('done')\nprocess.exit(0)`, {
+        POPYLAR_ENDPOINT: collector.url,
+        ...env,
+      })
 
     const refused = await exiting({ DO_NOT_TRACK: '1' })
     assert.deepEqual(outcome(refused), { code: 0, stdout: 'done\n', stderr: '' })
     assert.equal(nothingWaits(machine), true, 'with a "no", nothing is kept either')
 
     const debug = await exiting({ POPYLAR_DEBUG: '1' })
-    assert.match(debug.stderr, /^popylar: the program exited before sending: 1 event\(s\) would wait for its next run$/m)
+    assert.match(
+      debug.stderr,
+      /^popylar: the program exited before sending: 1 event\(s\) would wait for its next run$/m,
+    )
     assert.equal(nothingWaits(machine), true, 'POPYLAR_DEBUG keeps nothing')
 
     collector.clear()
     const cut = await exiting()
     assert.deepEqual(outcome(cut), { code: 0, stdout: 'done\n', stderr: '' })
-    assert.deepEqual(readOutbox(machine, 'gtag').map((item) => item.packageName), ['first-lib'])
+    assert.deepEqual(
+      readOutbox(machine, 'gtag').map((item) => item.packageName),
+      ['first-lib'],
+    )
     assert.deepEqual(collector.requests, [], 'nothing was sent')
     const { requests } = await machine.importLibraries([second], { expect: 1 })
     assert.deepEqual(packagesSent(requests), ['first-lib', 'second-lib'])
@@ -177,11 +219,21 @@ describe('events a program could not send', () => {
   test('each protocol waits in its own file, and a library takes only its own', async () => {
     const machine = newMachine(collector)
     await runCut(machine, [first, measured])
-    assert.deepEqual(readOutbox(machine, 'gtag').map((item) => item.packageName), ['first-lib'])
-    assert.deepEqual(readOutbox(machine, 'mp').map((item) => item.packageName), ['mp-lib'])
+    assert.deepEqual(
+      readOutbox(machine, 'gtag').map((item) => item.packageName),
+      ['first-lib'],
+    )
+    assert.deepEqual(
+      readOutbox(machine, 'mp').map((item) => item.packageName),
+      ['mp-lib'],
+    )
     const { requests } = await machine.importLibraries([second], { expect: 1 })
     assert.deepEqual(packagesSent(requests), ['first-lib', 'second-lib'])
-    assert.equal(readOutbox(machine, 'mp').length, 1, 'the Measurement Protocol event waits for a library that speaks it')
+    assert.equal(
+      readOutbox(machine, 'mp').length,
+      1,
+      'the Measurement Protocol event waits for a library that speaks it',
+    )
     const mp = await machine.importLibraries([measured], { expect: 1 })
     assert.deepEqual(packagesSent(mp.requests), ['mp-lib', 'mp-lib'])
     assert.deepEqual(mp.requests[0]!.problems, [])
@@ -225,8 +277,29 @@ describe('events a program could not send', () => {
   for (const [what, content] of [
     ['not JSON', '{"clientId": '],
     ['not a list', '{"a": 1}'],
-    ['entries of the wrong shape', JSON.stringify([null, 7, { event: 'x' }, { measurementId: 'G-TEST123', event: { name: 'import', params: {} }, time: 'soon' }, { measurementId: 'G-TEST123', endpoint: 'not a url', event: { name: 'import', params: {} }, time: Date.now() }])],
-    ['an event older than 72 hours', JSON.stringify([{ measurementId: 'G-TEST123', packageName: 'old-lib', consent: 'opt-out', ci: true, event: { name: 'import', params: {} }, time: Date.now() - 73 * 3600_000 }])],
+    [
+      'entries of the wrong shape',
+      JSON.stringify([
+        null,
+        7,
+        { event: 'x' },
+        { measurementId: 'G-TEST123', event: { name: 'import', params: {} }, time: 'soon' },
+        { measurementId: 'G-TEST123', endpoint: 'not a url', event: { name: 'import', params: {} }, time: Date.now() },
+      ]),
+    ],
+    [
+      'an event older than 72 hours',
+      JSON.stringify([
+        {
+          measurementId: 'G-TEST123',
+          packageName: 'old-lib',
+          consent: 'opt-out',
+          ci: true,
+          event: { name: 'import', params: {} },
+          time: Date.now() - 73 * 3600_000,
+        },
+      ]),
+    ],
   ]) {
     test(`an outbox that holds ${what} is dropped; the program and its own event are unharmed`, async () => {
       const machine = newMachine(collector)

@@ -15,7 +15,13 @@ const SECRET = 'test-secret'
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
 /** What the tracker adds to every event, as the child process (this same node) reports it. */
-const RUNTIME_PARAMS = { runtime: 'node', runtime_version: process.versions.node, os: process.platform, arch: process.arch, ci: 'false' }
+const RUNTIME_PARAMS = {
+  runtime: 'node',
+  runtime_version: process.versions.node,
+  os: process.platform,
+  arch: process.arch,
+  ci: 'false',
+}
 
 function clientIdIn(configFile: string): string {
   return JSON.parse(readFileSync(configFile, 'utf8')).clientId
@@ -24,7 +30,9 @@ function clientIdIn(configFile: string): string {
 test('gtag protocol (no apiSecret): v=2, tid, cid, sid, en, ep.* and epn.*, valid by GA4 rules', async (t) => {
   const collector = await collectorFor(t)
   const home = tempHome(t)
-  const result = await runTrackEvents(home, [[ID, 'hand_sent', { label: 'from a test', count: 3 }, { endpoint: collector.url }]])
+  const result = await runTrackEvents(home, [
+    [ID, 'hand_sent', { label: 'from a test', count: 3 }, { endpoint: collector.url }],
+  ])
   assert.equal(result.stdout, '[true]\n', result.stderr)
   assert.equal(result.stderr, '')
   assert.equal(result.code, 0)
@@ -52,7 +60,9 @@ test('gtag protocol (no apiSecret): v=2, tid, cid, sid, en, ep.* and epn.*, vali
 test('Measurement Protocol (apiSecret): measurement_id and api_secret in the query, client_id, events[] with session_id and engagement_time_msec', async (t) => {
   const collector = await collectorFor(t)
   const home = tempHome(t)
-  const result = await runTrackEvents(home, [[ID, 'hand_sent', { label: 'from a test', count: 3 }, { endpoint: collector.url, apiSecret: SECRET }]])
+  const result = await runTrackEvents(home, [
+    [ID, 'hand_sent', { label: 'from a test', count: 3 }, { endpoint: collector.url, apiSecret: SECRET }],
+  ])
   assert.equal(result.stdout, '[true]\n', result.stderr)
   assert.equal(result.stderr, '')
 
@@ -73,7 +83,10 @@ test('Measurement Protocol (apiSecret): measurement_id and api_secret in the que
   assert.equal(event.params.label, 'from a test')
   assert.equal(event.params.count, 3)
   assert.match(String(event.params.session_id), /^\d+$/, 'session_id: GA4 reports need it')
-  assert.ok(typeof event.params.engagement_time_msec === 'number' && event.params.engagement_time_msec >= 1, 'engagement_time_msec >= 1: GA4 reports need it')
+  assert.ok(
+    typeof event.params.engagement_time_msec === 'number' && event.params.engagement_time_msec >= 1,
+    'engagement_time_msec >= 1: GA4 reports need it',
+  )
   for (const [name, value] of Object.entries(RUNTIME_PARAMS)) assert.equal(event.params[name], value, name)
   assert.deepEqual(sent.problems, [])
 })
@@ -82,20 +95,28 @@ test('the validation endpoint (/debug/mp/collect) finds nothing wrong with our e
   const collector = await collectorFor(t)
   const home = tempHome(t)
   const endpoint = `${collector.url}/debug/mp/collect`
-  const result = await runTrackEvents(home, [[ID, 'hand_sent', { label: 'checked', count: 1.5 }, { endpoint, apiSecret: SECRET }]])
+  const result = await runTrackEvents(home, [
+    [ID, 'hand_sent', { label: 'checked', count: 1.5 }, { endpoint, apiSecret: SECRET }],
+  ])
   assert.equal(result.stdout, '[true]\n', result.stderr)
   const [sent] = await requestsAfterExit(collector, 1)
   assert.equal(sent!.path, '/debug/mp/collect', 'an endpoint that names a collect path is used as it is')
   // Ask the validation server about the very request the tracker sent, and read its answer.
   const query = new URLSearchParams(sent!.query).toString()
-  const answer = await request(`${endpoint}?${query}`, { method: 'POST', body: sent!.body, headers: { 'content-type': 'application/json' } })
+  const answer = await request(`${endpoint}?${query}`, {
+    method: 'POST',
+    body: sent!.body,
+    headers: { 'content-type': 'application/json' },
+  })
   assert.equal(answer.statusCode, 200)
   assert.deepEqual(await answer.body.json(), { validationMessages: [] })
 })
 
 test('trackEvent resolves false, never rejects, and sends nothing when the person opted out', async (t) => {
   const collector = await collectorFor(t)
-  const result = await runTrackEvents(tempHome(t), [[ID, 'hand_sent', {}, { endpoint: collector.url }]], { env: { DO_NOT_TRACK: '1' } })
+  const result = await runTrackEvents(tempHome(t), [[ID, 'hand_sent', {}, { endpoint: collector.url }]], {
+    env: { DO_NOT_TRACK: '1' },
+  })
   assert.equal(result.stdout, '[false]\n', result.stderr)
   assert.equal(result.stderr, '')
   assert.equal(result.code, 0)
@@ -128,7 +149,10 @@ test('trackEvent resolves false for input GA4 would reject, and sends none of it
   const result = await runTrackEvents(tempHome(t), bad)
   assert.equal(result.stderr, '')
   assert.equal(result.code, 0)
-  assert.deepEqual(JSON.parse(result.stdout), bad.map(() => false))
+  assert.deepEqual(
+    JSON.parse(result.stdout),
+    bad.map(() => false),
+  )
   assert.deepEqual(await requestsAfterExit(collector, 0), [])
 })
 
@@ -147,6 +171,10 @@ test('trackEvent resolves false, never rejects, when the collector is down, answ
     if (behaviour !== 'down') collector.setBehaviour(behaviour, { delayMs: 300 })
     const endpoint = behaviour === 'down' ? down.url : collector.url
     const result = await runTrackEvents(tempHome(t), [[ID, 'hand_sent', {}, { endpoint }]])
-    assert.deepEqual({ stdout: result.stdout, stderr: result.stderr, code: result.code }, { stdout: `[${expected}]\n`, stderr: '', code: 0 }, behaviour)
+    assert.deepEqual(
+      { stdout: result.stdout, stderr: result.stderr, code: result.code },
+      { stdout: `[${expected}]\n`, stderr: '', code: 0 },
+      behaviour,
+    )
   }
 })

@@ -43,10 +43,17 @@ async function jestRun(t: TestContext, { files, endpoint, jsdom, globalsCleanup 
   const collector = await collectorFor(t)
   const home = tempHome(t)
   const sources = files(JSON.stringify(library.cjs))
-  const config = { testMatch: ['**/*.test.cjs'], testEnvironment: jsdom ? resolve('jest-environment-jsdom') : 'node', testEnvironmentOptions: { globalsCleanup } }
+  const config = {
+    testMatch: ['**/*.test.cjs'],
+    testEnvironment: jsdom ? resolve('jest-environment-jsdom') : 'node',
+    testEnvironmentOptions: { globalsCleanup },
+  }
   writeFileSync(join(home.cwd, 'package.json'), JSON.stringify({ name: 'app', private: true, jest: config }))
   for (const [name, source] of Object.entries(sources)) writeFileSync(join(home.cwd, name), source)
-  const result = await run(process.execPath, [JEST, '--runInBand'], { env: { ...home.env, POPYLAR_ENDPOINT: endpoint ? undefined : collector.url }, cwd: home.cwd })
+  const result = await run(process.execPath, [JEST, '--runInBand'], {
+    env: { ...home.env, POPYLAR_ENDPOINT: endpoint ? undefined : collector.url },
+    cwd: home.cwd,
+  })
   assert.equal(result.code, 0, result.stderr)
   assert.match(result.stderr, new RegExp(`Tests:\\s+${Object.keys(sources).length} passed`))
   assert.doesNotMatch(result.stdout + result.stderr, TRACKER_SHOWS)
@@ -64,7 +71,9 @@ const fakeTimersTest = (library: string) => ({
 /** Three test files that each load the library and test it at once: Jest tears each one down before the tracker's flush runs. */
 const threeTestFiles = (library: string) => {
   const files: Record<string, string> = {}
-  for (const name of ['first', 'second', 'third']) files[`${name}.test.cjs`] = `const { greet } = require(${library})\ntest('${name}', () => expect(greet('x')).toBe('hello x'))\n`
+  for (const name of ['first', 'second', 'third'])
+    files[`${name}.test.cjs`] =
+      `const { greet } = require(${library})\ntest('${name}', () => expect(greet('x')).toBe('hello x'))\n`
   return files
 }
 
@@ -111,14 +120,23 @@ test("Jest's jsdom environment, whose timers have no unref, while a TLS handshak
 })
 
 test("bun test with Bun's fake timers, which take over every setTimeout: no timer of the tracker's in sight, and the event still goes out", async (t) => {
-  const [bun, library, collector] = await Promise.all([bunRuntime(), tinyLibrary(t, { name: 'tiny-lib' }), collectorFor(t)])
+  const [bun, library, collector] = await Promise.all([
+    bunRuntime(),
+    tinyLibrary(t, { name: 'tiny-lib' }),
+    collectorFor(t),
+  ])
   const home = tempHome(t)
   // Real time passes in a child process: Bun's fake timers hold back every timer of the test's.
   const test = `const { test, expect, jest } = require('bun:test')\njest.useFakeTimers()\nconst { greet } = require(${JSON.stringify(library.cjs)})\ntest('no pending timers', async () => {\n  expect(greet('x')).toBe('hello x')\n  await new Promise((resolve) => require('node:child_process').execFile('sleep', ['0.3'], resolve))\n  expect(jest.getTimerCount()).toBe(0)\n})\n`
   writeFileSync(join(home.cwd, 'fake-timers.test.js'), test)
-  const result = await run(bun.binary, ['test'], { env: { ...home.env, POPYLAR_ENDPOINT: collector.url }, cwd: home.cwd })
+  const result = await run(bun.binary, ['test'], {
+    env: { ...home.env, POPYLAR_ENDPOINT: collector.url },
+    cwd: home.cwd,
+  })
   assert.equal(result.code, 0, result.stderr)
   assert.match(result.stderr, /\b1 pass\b[\s\S]*\b0 fail\b/)
   assert.doesNotMatch(result.stdout + result.stderr, TRACKER_SHOWS)
-  assert.deepEqual(packageNames((await requestsAfterExit(collector, 1)).flatMap((request) => request.events)), ['tiny-lib'])
+  assert.deepEqual(packageNames((await requestsAfterExit(collector, 1)).flatMap((request) => request.events)), [
+    'tiny-lib',
+  ])
 })

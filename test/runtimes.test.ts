@@ -6,7 +6,13 @@ import assert from 'node:assert/strict'
 import { pathToFileURL } from 'node:url'
 import { after, before, describe, test } from 'node:test'
 import { startCollector, type ReceivedRequest } from './collector/collector.js'
-import { FIXTURE_LIBRARIES, FIXTURE_MEASUREMENT_ID, assertBuilt, fixtureLibrary, type LibraryOutput } from './support/fixtures.js'
+import {
+  FIXTURE_LIBRARIES,
+  FIXTURE_MEASUREMENT_ID,
+  assertBuilt,
+  fixtureLibrary,
+  type LibraryOutput,
+} from './support/fixtures.js'
 import { startLatencyProxy } from './support/latency-proxy.js'
 import { tinyLibrary } from './support/library.js'
 import { loadingScript } from './support/load-libraries.js'
@@ -38,14 +44,21 @@ after(async () => {
   await slowLink.close()
   await tlsFront.close()
 })
-const secureLibrary = await tinyLibrary(after, { name: 'secure-lib', plugin: { endpoint: `https://localhost:${slowLink.port}` } })
+const secureLibrary = await tinyLibrary(after, {
+  name: 'secure-lib',
+  plugin: { endpoint: `https://localhost:${slowLink.port}` },
+})
 
 /** The library the single-library tests load: built by Vite, with an ESM and a CommonJS output. */
 const LIBRARY = fixtureLibrary('lib-vite')
 const LIBRARY_ESM = LIBRARY.outputs.find((output) => output.format === 'esm')!
 
 const ESM_OUTPUTS = FIXTURE_LIBRARIES.flatMap((library) => library.outputs.filter((output) => output.format === 'esm'))
-const ESM_PACKAGES = new Set(FIXTURE_LIBRARIES.filter((library) => library.outputs.some((output) => output.format === 'esm')).map((library) => library.packageName))
+const ESM_PACKAGES = new Set(
+  FIXTURE_LIBRARIES.filter((library) => library.outputs.some((output) => output.format === 'esm')).map(
+    (library) => library.packageName,
+  ),
+)
 
 function describeOutput(output: LibraryOutput): string {
   return `${output.format === 'esm' ? 'ESM' : 'CommonJS'}${output.entry ? ` (entry ${output.entry})` : ''}`
@@ -54,7 +67,7 @@ function describeOutput(output: LibraryOutput): string {
 /** The program that loads the outputs and prints what their functions return, as JSON. */
 function loading(outputs: LibraryOutput[]): { source: string; type: 'module' | 'commonjs'; prints: string } {
   assertBuilt(...outputs.map((output) => output.file))
-  return { ...loadingScript(outputs), prints: JSON.stringify(outputs.map((output) => output.returns)) + '\n' }
+  return { ...loadingScript(outputs), prints: `${JSON.stringify(outputs.map((output) => output.returns))}\n` }
 }
 
 function eventsOf(requests: ReceivedRequest[]) {
@@ -83,7 +96,9 @@ for (const [name] of installing) {
 
     for (const library of FIXTURE_LIBRARIES) {
       for (const output of library.outputs) {
-        test(`${library.folder} ${describeOutput(output)}: one event naming the runtime and its version, nothing printed`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+        test(`${library.folder} ${describeOutput(output)}: one event naming the runtime and its version, nothing printed`, {
+          timeout: TEST_TIMEOUT_MS,
+        }, async (t) => {
           const program = loading([output])
           const run = await runProgram(t, runtime, collector, { ...program, expect: 1 })
           assert.equal(run.code, 0, `exit code ${run.code} (${run.signal}); stderr:\n${run.stderr}`)
@@ -107,7 +122,10 @@ for (const [name] of installing) {
       ['DO_NOT_TRACK=1', { env: { DO_NOT_TRACK: '1' } }],
       ['POPYLAR_DISABLED=1', { env: { POPYLAR_DISABLED: '1' } }],
       ['{"track": false} in the config file', { config: { track: false } }],
-      ['the package switched off in the config file', { config: { packages: { [LIBRARY.packageName]: { track: false } } } }],
+      [
+        'the package switched off in the config file',
+        { config: { packages: { [LIBRARY.packageName]: { track: false } } } },
+      ],
     ]
     for (const [label, optOut] of optOuts) {
       test(`opted out with ${label}: nothing sent, nothing printed`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
@@ -118,13 +136,18 @@ for (const [name] of installing) {
 
     // Deno's node:tls trusts neither NODE_EXTRA_CA_CERTS nor --cert: a certificate made for loopback cannot be trusted there.
     if (name !== 'deno') {
-      test('a program still at work sends over HTTPS, though the handshake takes longer than the grace', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+      test('a program still at work sends over HTTPS, though the handshake takes longer than the grace', {
+        timeout: TEST_TIMEOUT_MS,
+      }, async (t) => {
         const source = `import ${JSON.stringify(pathToFileURL(secureLibrary.esm).href)}\nsetTimeout(() => {}, 600)\n`
         const env = { POPYLAR_ENDPOINT: '', NODE_EXTRA_CA_CERTS: tlsFront.certificateFile }
         const run = await runProgram(t, runtime, collector, { source, type: 'module', env, expect: 1 })
         assert.equal(run.code, 0, run.stderr)
         assert.equal(run.stderr, '', 'nothing on stderr')
-        assert.deepEqual(eventsOf(run.requests).map((event) => event.params.package_name), ['secure-lib'])
+        assert.deepEqual(
+          eventsOf(run.requests).map((event) => event.params.package_name),
+          ['secure-lib'],
+        )
       })
     }
 
@@ -140,22 +163,39 @@ for (const [name] of installing) {
       assert.ok(run.ms < 3000, `the program took ${Math.round(run.ms)} ms to exit`)
     })
 
-    test('an event the program could not send before it ended waits, and the next run carries it', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    test('an event the program could not send before it ended waits, and the next run carries it', {
+      timeout: TEST_TIMEOUT_MS,
+    }, async (t) => {
       const program = loading([LIBRARY_ESM])
       const home = tempHome(t)
       // A connection that never completes: the program ends before the request is written.
-      assertSilent(await runProgram(t, runtime, collector, { ...program, home, env: { POPYLAR_ENDPOINT: stalled.url } }), program.prints)
+      assertSilent(
+        await runProgram(t, runtime, collector, { ...program, home, env: { POPYLAR_ENDPOINT: stalled.url } }),
+        program.prints,
+      )
       const next = await runProgram(t, runtime, collector, { ...program, home, expect: 1 })
       assert.equal(next.requests.length, 1, 'one request')
       assert.deepEqual(next.requests[0]!.problems, [])
       const events = eventsOf(next.requests)
-      assert.deepEqual(events.map((event) => [event.params.package_name, event.params.runtime]), [[LIBRARY.packageName, runtime.kind], [LIBRARY.packageName, runtime.kind]], "the first run's event and the second's")
+      assert.deepEqual(
+        events.map((event) => [event.params.package_name, event.params.runtime]),
+        [
+          [LIBRARY.packageName, runtime.kind],
+          [LIBRARY.packageName, runtime.kind],
+        ],
+        "the first run's event and the second's",
+      )
     })
 
-    test('a program that calls process.exit() right after the import: its event waits, and the next run carries it (where builtins load at once)', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    test('a program that calls process.exit() right after the import: its event waits, and the next run carries it (where builtins load at once)', {
+      timeout: TEST_TIMEOUT_MS,
+    }, async (t) => {
       const program = loading([LIBRARY_ESM])
       const home = tempHome(t)
-      assertSilent(await runProgram(t, runtime, collector, { ...program, source: program.source + '\nprocess.exit(0)\n', home }), program.prints)
+      assertSilent(
+        await runProgram(t, runtime, collector, { ...program, source: `${program.source}\nprocess.exit(0)\n`, home }),
+        program.prints,
+      )
       const next = await runProgram(t, runtime, collector, { ...program, home, expect: 1 })
       // process.getBuiltinModule (Node 20.16+, Bun, Deno) lets the exit handler read the config and write at once; Node 18 has none.
       const kept = runtime.kind !== 'node' || Number(runtime.version.split('.')[0]) >= 20 ? 1 : 0
@@ -170,7 +210,7 @@ for (const [name] of installing) {
     for (const [label, prelude] of withoutProcess) {
       test(`${label}: silent and harmless`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
         const source = `${prelude}\nconst library = await import(${url})\nconsole.log(library.greet('Ada'))\n`
-        assertSilent(await runProgram(t, runtime, collector, { source, type: 'module' }), LIBRARY_ESM.returns + '\n')
+        assertSilent(await runProgram(t, runtime, collector, { source, type: 'module' }), `${LIBRARY_ESM.returns}\n`)
       })
     }
 
@@ -179,7 +219,9 @@ for (const [name] of installing) {
     const workerLives = `await new Promise((resolve) => setTimeout(resolve, 300))`
     const workerFiles = (): Record<string, string> =>
       name.startsWith('node')
-        ? { 'worker.mjs': `import { parentPort } from 'node:worker_threads'\nconst library = await import(${url})\n${workerLives}\nparentPort.postMessage(library.greet('Ada'))\n` }
+        ? {
+            'worker.mjs': `import { parentPort } from 'node:worker_threads'\nconst library = await import(${url})\n${workerLives}\nparentPort.postMessage(library.greet('Ada'))\n`,
+          }
         : { 'worker.mjs': `const library = await import(${url})\n${workerLives}\npostMessage(library.greet('Ada'))\n` }
     const startWorkers = name.startsWith('node')
       ? `import { Worker } from 'node:worker_threads'\nconst start = () => { const worker = new Worker(new URL('./worker.mjs', import.meta.url)); return new Promise((resolve) => worker.once('message', resolve)) }`
@@ -192,12 +234,23 @@ for (const [name] of installing) {
       ].join('\n')
 
     test('imported only in workers: silent and harmless', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-      const run = await runProgram(t, runtime, collector, { source: workerProgram(false), type: 'module', files: workerFiles() })
+      const run = await runProgram(t, runtime, collector, {
+        source: workerProgram(false),
+        type: 'module',
+        files: workerFiles(),
+      })
       assertSilent(run, `${LIBRARY_ESM.returns}\n`.repeat(2))
     })
 
-    test('imported by the main thread and two workers: one event for the process', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-      const run = await runProgram(t, runtime, collector, { source: workerProgram(true), type: 'module', files: workerFiles(), expect: 1 })
+    test('imported by the main thread and two workers: one event for the process', {
+      timeout: TEST_TIMEOUT_MS,
+    }, async (t) => {
+      const run = await runProgram(t, runtime, collector, {
+        source: workerProgram(true),
+        type: 'module',
+        files: workerFiles(),
+        expect: 1,
+      })
       assert.equal(run.code, 0, run.stderr)
       assert.equal(run.stderr, '')
       assert.equal(run.stdout, `${LIBRARY_ESM.returns}\n`.repeat(3))
@@ -238,7 +291,10 @@ describe('deno permissions', { timeout: INSTALL_TIMEOUT_MS }, () => {
     })
     test(`deno run ${label}, on a terminal: no permission prompt`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
       const { prints, ...code } = program()
-      assertSilentOnTerminal(await runProgram(t, deno, collector, { ...code, denoPermissions: permissions, terminal: true }), prints)
+      assertSilentOnTerminal(
+        await runProgram(t, deno, collector, { ...code, denoPermissions: permissions, terminal: true }),
+        prints,
+      )
     })
   }
 
@@ -265,10 +321,18 @@ describe('deno permissions', { timeout: INSTALL_TIMEOUT_MS }, () => {
     })
     test(`deno run ${label}, on a terminal: sends, no permission prompt`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
       const { prints, ...code } = program()
-      const run = await runProgram(t, deno, collector, { ...code, denoPermissions: permissions, terminal: true, expect: 1 })
+      const run = await runProgram(t, deno, collector, {
+        ...code,
+        denoPermissions: permissions,
+        terminal: true,
+        expect: 1,
+      })
       assert.equal(run.code, 0, `exit code ${run.code} (${run.signal}); the terminal showed:\n${run.screen}`)
       // On a terminal, the first run on a machine shows the one-line notice (see notice.test.ts).
-      const shown = run.screen!.split('\n').filter((line) => !line.includes('anonymous usage event')).join('\n')
+      const shown = run
+        .screen!.split('\n')
+        .filter((line) => !line.includes('anonymous usage event'))
+        .join('\n')
       assert.equal(shown, prints, 'the terminal shows the program output and the notice only')
       assertSentFromDeno(run)
     })

@@ -34,7 +34,9 @@ function countingHooks(hooks: Hooks, calls: Record<string, number>, prefix = '')
   const counted: Hooks = { ...hooks }
   for (const [name, value] of Object.entries(hooks)) {
     const key = prefix + name
-    const count = () => void (calls[key] = (calls[key] ?? 0) + 1)
+    const count = () => {
+      calls[key] = (calls[key] ?? 0) + 1
+    }
     if (typeof value === 'function') {
       counted[name] = function (this: unknown, ...args: unknown[]) {
         count()
@@ -50,22 +52,32 @@ function countingHooks(hooks: Hooks, calls: Record<string, number>, prefix = '')
         },
       }
     } else if (value && typeof value === 'object' && !Array.isArray(value) && !(value instanceof RegExp) && !prefix) {
-      counted[name] = countingHooks(value as Hooks, calls, name + '.')
+      counted[name] = countingHooks(value as Hooks, calls, `${name}.`)
     }
   }
   return counted
 }
 
 /** popylar's plugin for the bundler, rebuilt from its factory with every hook counted. */
-async function countedPlugin(coreDir: string, bundler: BuildJob['bundler'], options: object, calls: Record<string, number>): Promise<unknown> {
+async function countedPlugin(
+  coreDir: string,
+  bundler: BuildJob['bundler'],
+  options: object,
+  calls: Record<string, number>,
+): Promise<unknown> {
   const { popylarFactory } = await import(pathToFileURL(join(coreDir, 'dist', 'plugin', 'index.mjs')).href)
   const { createUnplugin } = await import('unplugin')
   // The factory may return one plugin or several (unplugin's nested plugins): count them all.
   const counted = createUnplugin((input: unknown, meta: unknown) => {
     const plugins: Hooks | Hooks[] = popylarFactory(input, meta)
-    return (Array.isArray(plugins) ? plugins.map((plugin) => countingHooks(plugin, calls)) : countingHooks(plugins, calls)) as never
+    return (
+      Array.isArray(plugins) ? plugins.map((plugin) => countingHooks(plugin, calls)) : countingHooks(plugins, calls)
+    ) as never
   })
-  return (counted as unknown as Record<string, (input: object) => unknown>)[bundler]!({ measurementId: 'G-BENCH12345', options })
+  return (counted as unknown as Record<string, (input: object) => unknown>)[bundler]!({
+    measurementId: 'G-BENCH12345',
+    options,
+  })
 }
 
 const job = JSON.parse(process.argv[2]!) as BuildJob
@@ -89,9 +101,11 @@ const outcome: BuildOutcome = {
   buildCpuMs: (cpu.user + cpu.system) / 1000,
   processCpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
   // popylar keeps its count in one object per process (plugin/stats.ts): read without loading another file of popylar.
-  hookStats: job.coreDir ? { ...(globalThis as { [key: symbol]: object })[Symbol.for('popylar.hookStats')] } : undefined,
+  hookStats: job.coreDir
+    ? { ...(globalThis as { [key: symbol]: object })[Symbol.for('popylar.hookStats')] }
+    : undefined,
   hookCalls: job.countCalls ? calls : undefined,
 }
-process.stdout.write('\n' + JSON.stringify(outcome) + '\n')
+process.stdout.write(`\n${JSON.stringify(outcome)}\n`)
 // Some bundlers keep worker threads or handles around: this process has said all it had to say.
 process.exit(0)

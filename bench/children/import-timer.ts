@@ -36,4 +36,4 @@ for (const sample of job.samples) {
   const deferredMs = performance.eventLoopUtilization(before).active
   timings.push({ kind: sample.kind, importMs, deferredMs })
 }
-process.stdout.write(JSON.stringify(timings) + '\n')
+process.stdout.write(`${JSON.stringify(timings)}\n`)

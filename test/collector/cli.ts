@@ -22,9 +22,11 @@ function parseOptions(argv: string[]): { port: number; behaviour: Behaviour; del
     process.exit(0)
   }
   const port = Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: "${values.port}" is not a port number`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port: "${values.port}" is not a port number`)
   const delayMs = values['delay-ms'] === undefined ? undefined : Number(values['delay-ms'])
-  if (delayMs !== undefined && !(delayMs >= 0)) throw new Error(`--delay-ms: "${values['delay-ms']}" is not a number of milliseconds`)
+  if (delayMs !== undefined && !(delayMs >= 0))
+    throw new Error(`--delay-ms: "${values['delay-ms']}" is not a number of milliseconds`)
   return { port, behaviour: values.behaviour as Behaviour, ...(delayMs === undefined ? {} : { delayMs }) }
 }
 
@@ -41,15 +43,23 @@ function formatParams(params: ReceivedEvent['params']): string {
 function formatRequest(request: ReceivedRequest): string[] {
   const where = `${request.protocol}${request.debug ? ' debug' : ''} ${request.measurementId || '(no id)'} cid=${request.clientId || '(none)'}`
   const events = request.events.length > 0 ? request.events : [{ name: '(no events)', params: {} }]
-  const lines = events.map((event) => `${time(request.receivedAt)} ${where} ${event.name} ${formatParams(event.params)}`.trimEnd())
-  for (const problem of request.problems) lines.push(`    ! ${problem.validationCode} ${problem.fieldPath || '(body)'}: ${problem.description}`)
+  const lines = events.map((event) =>
+    `${time(request.receivedAt)} ${where} ${event.name} ${formatParams(event.params)}`.trimEnd(),
+  )
+  for (const problem of request.problems)
+    lines.push(`    ! ${problem.validationCode} ${problem.fieldPath || '(body)'}: ${problem.description}`)
   return lines
 }
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2))
-  const collector = await startCollector({ ...options, onRequest: (request) => console.log(formatRequest(request).join('\n')) })
-  console.log(`collector listening on ${collector.url} (behaviour: ${options.behaviour}); point the tracker at it with POPYLAR_ENDPOINT=${collector.url}`)
+  const collector = await startCollector({
+    ...options,
+    onRequest: (request) => console.log(formatRequest(request).join('\n')),
+  })
+  console.log(
+    `collector listening on ${collector.url} (behaviour: ${options.behaviour}); point the tracker at it with POPYLAR_ENDPOINT=${collector.url}`,
+  )
   const stop = () => void collector.close().then(() => process.exit(0))
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)

@@ -147,7 +147,8 @@ type Common = Pick<ReceivedRequest, 'path' | 'debug' | 'query' | 'body' | 'recei
 
 function flatHeaders(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {}
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
+  for (const [name, value] of Object.entries(req.headers))
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
   return headers
 }
 
@@ -165,8 +166,16 @@ function receiveMp(common: Common): ReceivedRequest {
   const body = asRecord(payload)
   const { query } = common
   const problems = validateMp({ query, payload, parseError, now: common.receivedAt })
-  const clientId = typeof body.client_id === 'string' || typeof body.client_id === 'number' ? String(body.client_id) : ''
-  const request: ReceivedRequest = { ...common, protocol: 'mp', measurementId: query.measurement_id ?? '', clientId, events: mpEvents(body.events), problems }
+  const clientId =
+    typeof body.client_id === 'string' || typeof body.client_id === 'number' ? String(body.client_id) : ''
+  const request: ReceivedRequest = {
+    ...common,
+    protocol: 'mp',
+    measurementId: query.measurement_id ?? '',
+    clientId,
+    events: mpEvents(body.events),
+    problems,
+  }
   if (query.api_secret !== undefined) request.apiSecret = query.api_secret
   return request
 }
@@ -206,7 +215,11 @@ interface Answer {
 /** What Google answers: 204 for collect, and the validation messages for the debug endpoint. */
 function answerFor(route: Route, request: ReceivedRequest): Answer {
   if (!route.debug) return { status: 204 }
-  return { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify({ validationMessages: request.problems }, null, 2) }
+  return {
+    status: 200,
+    type: 'application/json; charset=utf-8',
+    body: JSON.stringify({ validationMessages: request.problems }, null, 2),
+  }
 }
 
 function send(res: ServerResponse, answer: Answer): void {
@@ -220,7 +233,8 @@ function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
   res.setHeader('access-control-allow-headers', req.headers['access-control-request-headers'] ?? 'content-type')
   res.setHeader('access-control-max-age', '600')
   // Chrome's Private Network Access asks this before a page reaches a loopback address.
-  if (req.headers['access-control-request-private-network'] === 'true') res.setHeader('access-control-allow-private-network', 'true')
+  if (req.headers['access-control-request-private-network'] === 'true')
+    res.setHeader('access-control-allow-private-network', 'true')
   send(res, { status: 204 })
 }
 
@@ -316,7 +330,15 @@ function createRecord(onRequest?: (request: ReceivedRequest) => void) {
     }
   }
 
-  return { requests, add, waitFor, rejectAll, clear: () => void (requests.length = 0) }
+  return {
+    requests,
+    add,
+    waitFor,
+    rejectAll,
+    clear: () => {
+      requests.length = 0
+    },
+  }
 }
 
 // ================================================================ the server
@@ -341,7 +363,8 @@ function trackSockets(server: Server): Set<Socket> {
 }
 
 function checkBehaviour(behaviour: string): Behaviour {
-  if (!BEHAVIOURS.includes(behaviour as Behaviour)) throw new TypeError(`collector: unknown behaviour "${behaviour}" (one of ${BEHAVIOURS.join(', ')})`)
+  if (!BEHAVIOURS.includes(behaviour as Behaviour))
+    throw new TypeError(`collector: unknown behaviour "${behaviour}" (one of ${BEHAVIOURS.join(', ')})`)
   return behaviour as Behaviour
 }
 
@@ -357,7 +380,8 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     if (req.method === 'OPTIONS') return answerPreflight(req, res)
     const url = new URL(req.url ?? '/', 'http://collector.invalid')
     const route = ROUTES[url.pathname]
-    if (!route) return send(res, { status: 404, type: 'text/plain; charset=utf-8', body: 'collector: not a collect path\n' })
+    if (!route)
+      return send(res, { status: 404, type: 'text/plain; charset=utf-8', body: 'collector: not a collect path\n' })
     if (!route.methods.includes(req.method ?? '')) {
       res.setHeader('allow', [...route.methods, 'OPTIONS'].join(', '))
       return send(res, { status: 405 })

@@ -20,7 +20,9 @@ export const BROWSER_LIB = '@fixtures/browser-lib'
 const BROWSER_LIB_DIR = join(FIXTURES_DIR, 'browser-lib')
 /** As in fixtures/browser-lib/vite.config.ts. */
 export const BROWSER_LIB_MEASUREMENT_ID = 'G-BROWSER01'
-export const BROWSER_LIB_VERSION = (JSON.parse(readFileSync(join(BROWSER_LIB_DIR, 'package.json'), 'utf8')) as { version: string }).version
+export const BROWSER_LIB_VERSION = (
+  JSON.parse(readFileSync(join(BROWSER_LIB_DIR, 'package.json'), 'utf8')) as { version: string }
+).version
 
 export type BrowserApp = 'browser-app-vite' | 'browser-app-webpack'
 
@@ -32,14 +34,20 @@ export interface ConsumerProject {
   remove(): void
 }
 
-async function mustSucceed(what: string, result: Promise<{ code: number | null; stdout: string; stderr: string }>): Promise<void> {
+async function mustSucceed(
+  what: string,
+  result: Promise<{ code: number | null; stdout: string; stderr: string }>,
+): Promise<void> {
   const { code, stdout, stderr } = await result
   if (code !== 0) throw new Error(`${what} failed (exit ${code}):\n${stdout}\n${stderr}`)
 }
 
 /** Copies an app's sources, leaving out what a build or npm made. */
 function copyApp(app: BrowserApp, to: string): void {
-  cpSync(join(FIXTURES_DIR, app), to, { recursive: true, filter: (source) => !/[/\\](node_modules|dist|\.turbo)$/.test(source) })
+  cpSync(join(FIXTURES_DIR, app), to, {
+    recursive: true,
+    filter: (source) => !/[/\\](node_modules|dist|\.turbo)$/.test(source),
+  })
 }
 
 /** Builds the library with `endpoint` compiled in, and installs it into a fresh copy of each app. */
@@ -48,7 +56,11 @@ export async function createConsumerProject(endpoint: string): Promise<ConsumerP
   const built = join(dir, 'browser-lib')
   await mustSucceed(
     'vite build of fixtures/browser-lib',
-    run(process.execPath, [VITE_CLI, 'build', '--outDir', join(built, 'dist'), '--emptyOutDir', '--logLevel', 'warn'], { cwd: BROWSER_LIB_DIR, env: { FIXTURE_COLLECTOR_URL: endpoint }, timeoutMs: 60_000 }),
+    run(process.execPath, [VITE_CLI, 'build', '--outDir', join(built, 'dist'), '--emptyOutDir', '--logLevel', 'warn'], {
+      cwd: BROWSER_LIB_DIR,
+      env: { FIXTURE_COLLECTOR_URL: endpoint },
+      timeoutMs: 60_000,
+    }),
   )
   cpSync(join(BROWSER_LIB_DIR, 'package.json'), join(built, 'package.json'))
   const apps: BrowserApp[] = ['browser-app-vite', 'browser-app-webpack']
@@ -63,13 +75,19 @@ export async function createConsumerProject(endpoint: string): Promise<ConsumerP
 
 /** `vite build`, as the app's build script runs it; returns the output dir. */
 export async function viteBuild(appDir: string): Promise<string> {
-  await mustSucceed('vite build of the app', run(process.execPath, [VITE_CLI, 'build', '--logLevel', 'warn'], { cwd: appDir, timeoutMs: 60_000 }))
+  await mustSucceed(
+    'vite build of the app',
+    run(process.execPath, [VITE_CLI, 'build', '--logLevel', 'warn'], { cwd: appDir, timeoutMs: 60_000 }),
+  )
   return join(appDir, 'dist')
 }
 
 /** webpack with the app's own webpack.config.cjs and `--mode`; returns the output dir. */
 export async function webpackBuild(appDir: string, mode: 'production' | 'development'): Promise<string> {
-  const configure = require(join(appDir, 'webpack.config.cjs')) as (env: Record<string, unknown>, argv: { mode: string }) => webpack.Configuration
+  const configure = require(join(appDir, 'webpack.config.cjs')) as (
+    env: Record<string, unknown>,
+    argv: { mode: string },
+  ) => webpack.Configuration
   const config = configure({}, { mode })
   await new Promise<void>((resolve, reject) => {
     webpack(config, (error, stats) => {
@@ -83,7 +101,13 @@ export async function webpackBuild(appDir: string, mode: 'production' | 'develop
 
 /** The Vite dev server on 127.0.0.1, on a free port. */
 export async function viteDevServer(appDir: string): Promise<{ url: string; server: ViteDevServer }> {
-  const server = await createServer({ root: appDir, configFile: false, logLevel: 'warn', clearScreen: false, server: { host: '127.0.0.1', port: 0, strictPort: false } })
+  const server = await createServer({
+    root: appDir,
+    configFile: false,
+    logLevel: 'warn',
+    clearScreen: false,
+    server: { host: '127.0.0.1', port: 0, strictPort: false },
+  })
   await server.listen()
   const url = server.resolvedUrls?.local[0]
   if (!url) throw new Error('the Vite dev server did not say where it listens')

@@ -42,7 +42,14 @@ export function outputName(format: 'esm' | 'cjs' = 'esm'): string {
 export async function buildLibrary(bundler: Bundler, request: BuildRequest): Promise<string> {
   const format = request.format ?? 'esm'
   const file = join(request.dir, 'dist', outputName(format))
-  const builders: Record<Bundler, () => Promise<void>> = { esbuild: buildEsbuild, rollup: buildRollup, vite: buildVite, webpack: buildWebpack, rspack: buildRspack, rolldown: buildRolldown }
+  const builders: Record<Bundler, () => Promise<void>> = {
+    esbuild: buildEsbuild,
+    rollup: buildRollup,
+    vite: buildVite,
+    webpack: buildWebpack,
+    rspack: buildRspack,
+    rolldown: buildRolldown,
+  }
   await builders[bundler]()
   return file
 
@@ -109,7 +116,11 @@ export async function buildLibrary(bundler: Bundler, request: BuildRequest): Pro
         emptyOutDir: true,
         minify: false,
         sourcemap: request.sourcemap,
-        lib: { entry: request.entry ?? 'src/index.js', formats: [format === 'esm' ? 'es' : 'cjs'], fileName: () => outputName(format) },
+        lib: {
+          entry: request.entry ?? 'src/index.js',
+          formats: [format === 'esm' ? 'es' : 'cjs'],
+          fileName: () => outputName(format),
+        },
       },
       plugins: [...(request.plugins ?? []), popylarVite(id(), request.options)],
     }
@@ -122,8 +133,13 @@ export async function buildLibrary(bundler: Bundler, request: BuildRequest): Pro
       context: request.dir,
       mode: request.mode ?? 'production',
       target: 'node',
-      entry: './' + (request.entry ?? 'src/index.js'),
-      output: { path: join(request.dir, 'dist'), filename: outputName(format), library: { type: format === 'esm' ? 'module' : 'commonjs2' }, module: format === 'esm' },
+      entry: `./${request.entry ?? 'src/index.js'}`,
+      output: {
+        path: join(request.dir, 'dist'),
+        filename: outputName(format),
+        library: { type: format === 'esm' ? 'module' : 'commonjs2' },
+        module: format === 'esm',
+      },
       experiments: { outputModule: format === 'esm' },
       devtool: request.sourcemap ? 'source-map' : false,
       infrastructureLogging: { level: 'error' },

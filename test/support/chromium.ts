@@ -8,7 +8,15 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 
 // No sandbox: CI containers run as root. The rest keeps Chromium from talking to anything but the pages under test.
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 
 /** One browser per test file: each test opens its own context (a fresh profile: no storage, no cache). */
 export function launchChromium(): Promise<Browser> {
@@ -56,7 +64,9 @@ export async function launchWithDoNotTrack(): Promise<{ context: BrowserContext;
 /** Global Privacy Control, as Brave, DuckDuckGo and Firefox with the setting on expose it (Chromium has no such setting). */
 export async function sendGlobalPrivacyControl(context: BrowserContext): Promise<void> {
   // Text, not a function: tsx would compile a function with helpers that do not exist in the page.
-  await context.addInitScript({ content: `Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true })` })
+  await context.addInitScript({
+    content: `Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true })`,
+  })
 }
 
 export interface OpenedApp {
@@ -74,7 +84,8 @@ export async function openApp(context: BrowserContext, url: string, watchOrigin?
   const page = await context.newPage()
   const problems = watchProblems(page)
   const requestsTo: string[] = []
-  if (watchOrigin) page.on('request', (request) => request.url().startsWith(watchOrigin) && requestsTo.push(request.resourceType()))
+  if (watchOrigin)
+    page.on('request', (request) => request.url().startsWith(watchOrigin) && requestsTo.push(request.resourceType()))
   await page.goto(url)
   await showsResult(page, new URL(url).searchParams.has('worker'))
   return { page, problems, requestsTo }

@@ -58,10 +58,16 @@ export function writeBuildConfig(bundler: Bundler, library: ThrowawayLibrary, bu
       return [binOf(library.dir, 'vite'), 'build']
     case 'rollup':
     case 'rolldown':
-      library.write(`${bundler}.config.mjs`, `${head}export default { input: ${entry}, output: { file: ${JSON.stringify(CONFIG_OUTPUT)}, format: 'es' }, plugins: [${call}] }\n`)
+      library.write(
+        `${bundler}.config.mjs`,
+        `${head}export default { input: ${entry}, output: { file: ${JSON.stringify(CONFIG_OUTPUT)}, format: 'es' }, plugins: [${call}] }\n`,
+      )
       return [binOf(library.dir, bundler), '-c', `${bundler}.config.mjs`]
     case 'esbuild':
-      library.write('build.mjs', `import { build } from 'esbuild'\n${head}await build({ entryPoints: [${entry}], bundle: true, platform: 'node', format: 'esm', outfile: ${JSON.stringify(CONFIG_OUTPUT)}, plugins: [${call}] })\n`)
+      library.write(
+        'build.mjs',
+        `import { build } from 'esbuild'\n${head}await build({ entryPoints: [${entry}], bundle: true, platform: 'node', format: 'esm', outfile: ${JSON.stringify(CONFIG_OUTPUT)}, plugins: [${call}] })\n`,
+      )
       return ['build.mjs']
     case 'webpack':
       library.write('build.mjs', compilerScript(`import compile from 'webpack'`))
@@ -79,7 +85,11 @@ export interface ConfigBuildResult extends RunResult {
 }
 
 /** Builds with the author's config in a child process. */
-export async function buildWithConfig(bundler: Bundler, library: ThrowawayLibrary, build: ConfigBuild): Promise<ConfigBuildResult> {
+export async function buildWithConfig(
+  bundler: Bundler,
+  library: ThrowawayLibrary,
+  build: ConfigBuild,
+): Promise<ConfigBuildResult> {
   const args = writeBuildConfig(bundler, library, build)
   const result = await run(process.execPath, args, { cwd: library.dir, timeoutMs: 120_000 })
   return { ...result, output: result.stdout + result.stderr, bundle: library.path(CONFIG_OUTPUT) }

@@ -22,13 +22,21 @@ export interface ConsumerOptions {
 }
 
 export function consumerSource(library: TinyLibrary, format: 'esm' | 'cjs', body = ''): string {
-  const load = format === 'esm' ? `import { greet } from ${JSON.stringify(pathToFileURL(library.esm).href)}` : `const { greet } = require(${JSON.stringify(library.cjs)})`
+  const load =
+    format === 'esm'
+      ? `import { greet } from ${JSON.stringify(pathToFileURL(library.esm).href)}`
+      : `const { greet } = require(${JSON.stringify(library.cjs)})`
   return `${load}\n${body}\n`
 }
 
 export function runConsumer(library: TinyLibrary, options: ConsumerOptions): Promise<RunResult> {
   const format = options.format ?? 'esm'
-  const args = [...(options.nodeArgs ?? []), `--input-type=${format === 'esm' ? 'module' : 'commonjs'}`, '-e', consumerSource(library, format, options.body)]
+  const args = [
+    ...(options.nodeArgs ?? []),
+    `--input-type=${format === 'esm' ? 'module' : 'commonjs'}`,
+    '-e',
+    consumerSource(library, format, options.body),
+  ]
   const env = { ...options.home.env, POPYLAR_ENDPOINT: options.endpoint, ...options.env }
   return run(process.execPath, args, { env, cwd: options.cwd ?? options.home.cwd })
 }

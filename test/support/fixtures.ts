@@ -40,12 +40,47 @@ interface LibrarySpec {
 }
 
 const LIBRARY_SPECS: LibrarySpec[] = [
-  { folder: 'lib-vite', bundler: 'vite', files: [{ format: 'esm', path: 'dist/index.mjs' }, { format: 'cjs', path: 'dist/index.cjs' }] },
-  { folder: 'lib-webpack', bundler: 'webpack', files: [{ format: 'esm', path: 'dist/index.mjs' }, { format: 'cjs', path: 'dist/index.cjs' }] },
-  { folder: 'lib-esbuild', bundler: 'esbuild', files: [{ format: 'esm', path: 'dist/index.mjs' }, { format: 'cjs', path: 'dist/index.cjs' }] },
-  { folder: 'lib-rollup', bundler: 'rollup', files: [{ format: 'esm', path: 'dist/index.mjs' }, { format: 'cjs', path: 'dist/index.cjs' }] },
+  {
+    folder: 'lib-vite',
+    bundler: 'vite',
+    files: [
+      { format: 'esm', path: 'dist/index.mjs' },
+      { format: 'cjs', path: 'dist/index.cjs' },
+    ],
+  },
+  {
+    folder: 'lib-webpack',
+    bundler: 'webpack',
+    files: [
+      { format: 'esm', path: 'dist/index.mjs' },
+      { format: 'cjs', path: 'dist/index.cjs' },
+    ],
+  },
+  {
+    folder: 'lib-esbuild',
+    bundler: 'esbuild',
+    files: [
+      { format: 'esm', path: 'dist/index.mjs' },
+      { format: 'cjs', path: 'dist/index.cjs' },
+    ],
+  },
+  {
+    folder: 'lib-rollup',
+    bundler: 'rollup',
+    files: [
+      { format: 'esm', path: 'dist/index.mjs' },
+      { format: 'cjs', path: 'dist/index.cjs' },
+    ],
+  },
   { folder: 'lib-rspack', bundler: 'rspack', files: [{ format: 'cjs', path: 'dist/index.cjs' }] },
-  { folder: 'lib-rolldown', bundler: 'rolldown', files: [{ format: 'esm', path: 'dist/index.mjs' }, { format: 'cjs', path: 'dist/index.cjs' }] },
+  {
+    folder: 'lib-rolldown',
+    bundler: 'rolldown',
+    files: [
+      { format: 'esm', path: 'dist/index.mjs' },
+      { format: 'cjs', path: 'dist/index.cjs' },
+    ],
+  },
   {
     folder: 'lib-multi-entry',
     bundler: 'rollup',
@@ -54,7 +89,14 @@ const LIBRARY_SPECS: LibrarySpec[] = [
       { format: 'esm', path: 'dist/farewell.mjs', fn: 'farewell', entry: 'farewell' },
     ],
   },
-  { folder: 'lib-side-effects-free', bundler: 'vite', files: [{ format: 'esm', path: 'dist/index.mjs' }, { format: 'cjs', path: 'dist/index.cjs' }] },
+  {
+    folder: 'lib-side-effects-free',
+    bundler: 'vite',
+    files: [
+      { format: 'esm', path: 'dist/index.mjs' },
+      { format: 'cjs', path: 'dist/index.cjs' },
+    ],
+  },
 ]
 
 /** What each fixture's functions return for 'Ada' (each says which fixture it comes from). */
@@ -63,7 +105,10 @@ function expectedReturn(folder: string, fn: string): string {
 }
 
 function readPackageJson(folder: string): { name: string; version: string } {
-  const { name, version } = JSON.parse(readFileSync(join(FIXTURES_DIR, folder, 'package.json'), 'utf8')) as { name: string; version: string }
+  const { name, version } = JSON.parse(readFileSync(join(FIXTURES_DIR, folder, 'package.json'), 'utf8')) as {
+    name: string
+    version: string
+  }
   return { name, version }
 }
 
@@ -71,13 +116,18 @@ function readPackageJson(folder: string): { name: string; version: string } {
 export function assertBuilt(...files: string[]): void {
   const missing = files.filter((file) => !existsSync(file))
   if (missing.length) {
-    throw new Error(`fixtures not built, missing:\n  ${missing.join('\n  ')}\nBuild them first: cd ${join(FIXTURES_DIR, '..')} && npx turbo run build`)
+    throw new Error(
+      `fixtures not built, missing:\n  ${missing.join('\n  ')}\nBuild them first: cd ${join(FIXTURES_DIR, '..')} && npx turbo run build`,
+    )
   }
 }
 
 /** Every file the tests and the demo load. */
 export function allFixtureFiles(): string[] {
-  return [...FIXTURE_LIBRARIES.flatMap((library) => library.outputs.map((output) => output.file)), ...Object.values(CONSUMER_APPS).map((app) => app.file)]
+  return [
+    ...FIXTURE_LIBRARIES.flatMap((library) => library.outputs.map((output) => output.file)),
+    ...Object.values(CONSUMER_APPS).map((app) => app.file),
+  ]
 }
 
 export const FIXTURE_LIBRARIES: FixtureLibrary[] = LIBRARY_SPECS.map(({ folder, bundler, files }) => {
@@ -117,11 +167,23 @@ function consumerApp(label: string, bundler: string, path: string): ConsumerApp 
 }
 
 export const CONSUMER_APPS = {
-  webpackDevelopment: consumerApp('webpack, development mode, target node', 'webpack', 'consumer-node-webpack/dist/app.development.cjs'),
+  webpackDevelopment: consumerApp(
+    'webpack, development mode, target node',
+    'webpack',
+    'consumer-node-webpack/dist/app.development.cjs',
+  ),
   /** Production tree-shaking and minifying, with optimization.nodeEnv: false (NODE_ENV left to run time). */
-  webpackProductionRuntimeNodeEnv: consumerApp('webpack, production mode with nodeEnv: false, target node', 'webpack', 'consumer-node-webpack/dist/app.production-runtime-node-env.cjs'),
+  webpackProductionRuntimeNodeEnv: consumerApp(
+    'webpack, production mode with nodeEnv: false, target node',
+    'webpack',
+    'consumer-node-webpack/dist/app.production-runtime-node-env.cjs',
+  ),
   /** Production mode compiles in NODE_ENV = "production", which by design drops the tracker. */
-  webpackProduction: consumerApp('webpack, production mode, target node', 'webpack', 'consumer-node-webpack/dist/app.production.cjs'),
+  webpackProduction: consumerApp(
+    'webpack, production mode, target node',
+    'webpack',
+    'consumer-node-webpack/dist/app.production.cjs',
+  ),
   viteSsr: consumerApp('vite, SSR build', 'vite', 'consumer-node-vite/dist/app.mjs'),
 } satisfies Record<string, ConsumerApp>
 

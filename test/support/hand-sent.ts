@@ -21,6 +21,13 @@ export function trackEventScript(calls: TrackEventArgs[]): string {
   )
 }
 
-export function runTrackEvents(home: Home, calls: TrackEventArgs[], options: { env?: Record<string, string | undefined> } = {}): Promise<RunResult> {
-  return run(process.execPath, ['--input-type=module', '-e', trackEventScript(calls)], { env: { ...home.env, ...options.env }, cwd: home.cwd })
+export function runTrackEvents(
+  home: Home,
+  calls: TrackEventArgs[],
+  options: { env?: Record<string, string | undefined> } = {},
+): Promise<RunResult> {
+  return run(process.execPath, ['--input-type=module', '-e', trackEventScript(calls)], {
+    env: { ...home.env, ...options.env },
+    cwd: home.cwd,
+  })
 }

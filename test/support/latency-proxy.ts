@@ -12,7 +12,11 @@ export interface LatencyProxy {
   close(): Promise<void>
 }
 
-export async function startLatencyProxy(options: { upstreamPort: number; delayMs: number; upstreamHost?: string }): Promise<LatencyProxy> {
+export async function startLatencyProxy(options: {
+  upstreamPort: number
+  delayMs: number
+  upstreamHost?: string
+}): Promise<LatencyProxy> {
   const { upstreamPort, delayMs } = options
   const upstreamHost = options.upstreamHost ?? '127.0.0.1'
   const sockets = new Set<Socket>()

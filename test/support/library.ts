@@ -33,19 +33,37 @@ type Cleanup = Parameters<typeof throwawayLibrary>[0]
 
 export async function tinyLibrary(cleanup: Cleanup, spec: TinyLibrarySpec = {}): Promise<TinyLibrary> {
   const name = spec.name ?? 'tiny-lib'
-  const library = throwawayLibrary(cleanup, { 'src/index.js': spec.source ?? DEFAULT_SOURCE }, { packageJson: { name, version: spec.version ?? '1.2.3', type: 'module' } })
+  const library = throwawayLibrary(
+    cleanup,
+    { 'src/index.js': spec.source ?? DEFAULT_SOURCE },
+    { packageJson: { name, version: spec.version ?? '1.2.3', type: 'module' } },
+  )
   const tracked = spec.plugin !== false
   // The very same esbuild build; for the plain one, only the popylar plugin is taken out.
-  const withoutPlugin = (config: Record<string, any>) => void (config.plugins = [])
+  const withoutPlugin = (config: Record<string, any>) => {
+    config.plugins = []
+  }
   const build = (format: 'esm' | 'cjs') =>
-    buildLibrary('esbuild', { dir: library.dir, format, measurementId: spec.measurementId, options: tracked ? (spec.plugin as PopylarOptions | undefined) : undefined, configure: tracked ? undefined : withoutPlugin })
+    buildLibrary('esbuild', {
+      dir: library.dir,
+      format,
+      measurementId: spec.measurementId,
+      options: tracked ? (spec.plugin as PopylarOptions | undefined) : undefined,
+      configure: tracked ? undefined : withoutPlugin,
+    })
   const [esm, cjs] = await Promise.all([build('esm'), build('cjs')])
   return { name, esm, cjs, tracked }
 }
 
 /** The same library built with the tracker and without it. */
-export async function tinyLibraryPair(cleanup: Cleanup, spec: Omit<TinyLibrarySpec, 'plugin'> & { plugin?: PopylarOptions } = {}): Promise<{ tracked: TinyLibrary; plain: TinyLibrary }> {
-  const [tracked, plain] = await Promise.all([tinyLibrary(cleanup, spec), tinyLibrary(cleanup, { ...spec, plugin: false })])
+export async function tinyLibraryPair(
+  cleanup: Cleanup,
+  spec: Omit<TinyLibrarySpec, 'plugin'> & { plugin?: PopylarOptions } = {},
+): Promise<{ tracked: TinyLibrary; plain: TinyLibrary }> {
+  const [tracked, plain] = await Promise.all([
+    tinyLibrary(cleanup, spec),
+    tinyLibrary(cleanup, { ...spec, plugin: false }),
+  ])
   return { tracked, plain }
 }
 
@@ -59,7 +77,13 @@ export const LOOPBACK_ENDPOINT = 'http://127.0.0.1:9'
 export function loopbackLibraries(): { build(name: string, plugin?: PopylarOptions): Promise<string>; remove(): void } {
   const removals: Array<() => void> = []
   return {
-    build: (name, plugin = {}) => tinyLibrary((remove) => void removals.push(remove), { name, plugin: { endpoint: LOOPBACK_ENDPOINT, ...plugin } }).then((lib) => lib.esm),
-    remove: () => removals.splice(0).forEach((remove) => remove()),
+    build: (name, plugin = {}) =>
+      tinyLibrary((remove) => void removals.push(remove), {
+        name,
+        plugin: { endpoint: LOOPBACK_ENDPOINT, ...plugin },
+      }).then((lib) => lib.esm),
+    remove: () => {
+      for (const remove of removals.splice(0)) remove()
+    },
   }
 }

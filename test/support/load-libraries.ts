@@ -28,11 +28,18 @@ export function loadingScript(outputs: LibraryOutput[]): { source: string; type:
   const calls = outputs.map((output, i) => `library${i}[${JSON.stringify(output.fn)}]('Ada')`)
   const print = `console.log(JSON.stringify([${calls.join(', ')}]))`
   if (outputs.every((output) => output.format === 'cjs')) {
-    return { type: 'commonjs', source: [...outputs.map((output, i) => `const library${i} = require(${JSON.stringify(output.file)})`), print].join('\n') }
+    return {
+      type: 'commonjs',
+      source: [
+        ...outputs.map((output, i) => `const library${i} = require(${JSON.stringify(output.file)})`),
+        print,
+      ].join('\n'),
+    }
   }
   const lines = [`import { createRequire } from 'node:module'`]
   outputs.forEach((output, i) => {
-    if (output.format === 'esm') lines.push(`import * as library${i} from ${JSON.stringify(pathToFileURL(output.file).href)}`)
+    if (output.format === 'esm')
+      lines.push(`import * as library${i} from ${JSON.stringify(pathToFileURL(output.file).href)}`)
   })
   lines.push(`const require = createRequire(${JSON.stringify(pathToFileURL(outputs[0]!.file).href)})`)
   outputs.forEach((output, i) => {

@@ -41,11 +41,20 @@ export interface Machine {
 
 export function newMachine(collector: Collector): Machine {
   const home = freshHome()
-  const environment = (options: RunOptions = {}) => ({ ...(options.withoutHome ? {} : home.env), POPYLAR_ENDPOINT: collector.url, ...options.env })
+  const environment = (options: RunOptions = {}) => ({
+    ...(options.withoutHome ? {} : home.env),
+    POPYLAR_ENDPOINT: collector.url,
+    ...options.env,
+  })
   // `env -u HOME`: run() always keeps the test machine's HOME, and a missing HOME is what is tested.
-  const command = (args: string[], options: RunOptions = {}) => (options.withoutHome ? ['env', '-u', 'HOME', process.execPath, ...args] : [process.execPath, ...args])
+  const command = (args: string[], options: RunOptions = {}) =>
+    options.withoutHome ? ['env', '-u', 'HOME', process.execPath, ...args] : [process.execPath, ...args]
   // Static imports, as a program's own dependencies are: evaluated in one go, so their events share one flush.
-  const program = (files: string[]) => ['--input-type=module', '-e', files.map((file) => `import ${JSON.stringify(pathToFileURL(file).href)}`).join('\n')]
+  const program = (files: string[]) => [
+    '--input-type=module',
+    '-e',
+    files.map((file) => `import ${JSON.stringify(pathToFileURL(file).href)}`).join('\n'),
+  ]
 
   return {
     home,
@@ -57,7 +66,11 @@ export function newMachine(collector: Collector): Machine {
     },
     importOnTerminal(files, options = {}) {
       collector.clear()
-      return runInTerminal(command(program(files), options), { env: environment(options), cwd: options.cwd ?? home.cwd, stderr: options.stderr })
+      return runInTerminal(command(program(files), options), {
+        env: environment(options),
+        cwd: options.cwd ?? home.cwd,
+        stderr: options.stderr,
+      })
     },
     popylar(args, options = {}) {
       const [file, ...rest] = command([POPYLAR_BIN, ...args], options)

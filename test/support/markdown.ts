@@ -22,7 +22,12 @@ export function markdownSections(text: string): Section[] {
       sections.push({ heading: line.replace(/^#+ /, ''), tables: [], codeBlocks: [] })
     } else if (line.startsWith('|') && lines[i + 1]?.startsWith('|---')) {
       const rows: string[][] = []
-      for (i += 2; i < lines.length && lines[i]!.startsWith('|'); i++) rows.push(lines[i]!.slice(1, -1).split('|').map((cell) => cell.trim()))
+      for (i += 2; i < lines.length && lines[i]!.startsWith('|'); i++)
+        rows.push(
+          lines[i]!.slice(1, -1)
+            .split('|')
+            .map((cell) => cell.trim()),
+        )
       i--
       section.tables.push(rows)
     }

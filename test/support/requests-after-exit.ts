@@ -6,7 +6,11 @@ import type { Collector, ReceivedRequest } from '../collector/collector.js'
 /** Long enough for a request written just before exit to be read by the collector on loopback. */
 export const QUIET_MS = 200
 
-export async function requestsAfterExit(collector: Collector, expected: number, { timeoutMs = 5000, quietMs = QUIET_MS } = {}): Promise<ReceivedRequest[]> {
+export async function requestsAfterExit(
+  collector: Collector,
+  expected: number,
+  { timeoutMs = 5000, quietMs = QUIET_MS } = {},
+): Promise<ReceivedRequest[]> {
   if (expected > 0) {
     try {
       await collector.waitForRequests(expected, timeoutMs)

@@ -15,7 +15,8 @@ export function runCompiler(compiler: CompilerLike): Promise<StatsLike> {
     compiler.run((error, stats) => {
       compiler.close(() => {
         if (error) return reject(error)
-        if (stats!.hasErrors()) return reject(new Error(stats!.toString({ all: false, errors: true, errorDetails: true })))
+        if (stats!.hasErrors())
+          return reject(new Error(stats!.toString({ all: false, errors: true, errorDetails: true })))
         resolve(stats!)
       })
     })

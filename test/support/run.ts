@@ -15,7 +15,8 @@ export interface RunResult {
 }
 
 /** Variables that change what the tracker does: never inherited from the test machine. */
-const TRACKER_VARIABLES = /^(CI|CONTINUOUS_INTEGRATION|BUILD_NUMBER|RUN_ID|GITHUB_ACTIONS|GITLAB_CI|TF_BUILD|BUILDKITE|CIRCLECI|TRAVIS|JENKINS_URL|TEAMCITY_VERSION|CODEBUILD_BUILD_ID|BITBUCKET_BUILD_NUMBER|DO_NOT_TRACK|POPYLAR_.*|XDG_CONFIG_HOME|APPDATA|NODE_ENV|NODE_OPTIONS)$/
+const TRACKER_VARIABLES =
+  /^(CI|CONTINUOUS_INTEGRATION|BUILD_NUMBER|RUN_ID|GITHUB_ACTIONS|GITLAB_CI|TF_BUILD|BUILDKITE|CIRCLECI|TRAVIS|JENKINS_URL|TEAMCITY_VERSION|CODEBUILD_BUILD_ID|BITBUCKET_BUILD_NUMBER|DO_NOT_TRACK|POPYLAR_.*|XDG_CONFIG_HOME|APPDATA|NODE_ENV|NODE_OPTIONS)$/
 
 export interface Home {
   /** The fake home directory (HOME). */
@@ -41,20 +42,35 @@ export function freshHome(): Home {
   const configHome = join(dir, '.config')
   const cwd = join(dir, 'work')
   mkdirSync(cwd)
-  return { dir, configHome, configFile: join(configHome, 'popylar', 'config.json'), cwd, env: { HOME: dir, XDG_CONFIG_HOME: configHome } }
+  return {
+    dir,
+    configHome,
+    configFile: join(configHome, 'popylar', 'config.json'),
+    cwd,
+    env: { HOME: dir, XDG_CONFIG_HOME: configHome },
+  }
 }
 
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !TRACKER_VARIABLES.test(key)) env[key] = value
+  for (const [key, value] of Object.entries(process.env))
+    if (value !== undefined && !TRACKER_VARIABLES.test(key)) env[key] = value
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value
   return env
 }
 
-export function run(command: string, args: string[], options: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(
+  command: string,
+  args: string[],
+  options: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
-    const child = spawn(command, args, { cwd: options.cwd, env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: cleanEnv(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => (stdout += chunk))
@@ -69,7 +85,15 @@ export function run(command: string, args: string[], options: { env?: Record<str
 }
 
 /** Runs a Node script given as text, as ESM (or CJS with type: 'commonjs'). */
-export function runNodeScript(source: string, options: { env?: Record<string, string | undefined>; cwd?: string; type?: 'module' | 'commonjs'; timeoutMs?: number } = {}): Promise<RunResult> {
+export function runNodeScript(
+  source: string,
+  options: {
+    env?: Record<string, string | undefined>
+    cwd?: string
+    type?: 'module' | 'commonjs'
+    timeoutMs?: number
+  } = {},
+): Promise<RunResult> {
   const type = options.type ?? 'module'
   return run(process.execPath, [`--input-type=${type}`, '-e', source], options)
 }

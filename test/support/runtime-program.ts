@@ -42,7 +42,12 @@ export function commandLine(runtime: Runtime, file: string, denoPermissions = ['
 }
 
 /** Runs the program and collects what it sent. */
-export async function runProgram(t: { after(fn: () => void): void }, runtime: Runtime, collector: Collector, options: ProgramOptions): Promise<ProgramRun> {
+export async function runProgram(
+  t: { after(fn: () => void): void },
+  runtime: Runtime,
+  collector: Collector,
+  options: ProgramOptions,
+): Promise<ProgramRun> {
   const home = options.home ?? tempHome(t)
   if (options.config !== undefined) writeConfigFile(home, options.config)
   const file = join(home.cwd, options.type === 'module' ? 'program.mjs' : 'program.cjs')

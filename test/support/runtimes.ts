@@ -61,17 +61,26 @@ async function installed(name: string, { spec, binary }: Package): Promise<strin
 function npmInstall(prefix: string, spec: string): Promise<void> {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
   return new Promise((resolve, reject) => {
-    const child = spawn(npm, ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', '--loglevel=error', spec], { stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(
+      npm,
+      ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', '--loglevel=error', spec],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    )
     let stderr = ''
     child.stderr.on('data', (chunk) => (stderr += chunk))
     child.on('error', reject)
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`npm install ${spec} failed (${code}):\n${stderr}`))))
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`npm install ${spec} failed (${code}):\n${stderr}`)),
+    )
   })
 }
 
 /** The version the runtime reports about itself, as process.versions[kind] has it. */
 function versionOf(binary: string): string {
-  const printed = execFileSync(binary, ['--version'], { encoding: 'utf8', env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' } })
+  const printed = execFileSync(binary, ['--version'], {
+    encoding: 'utf8',
+    env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
+  })
   const match = /(\d+\.\d+\.\d+(?:-[\w.]+)?)/.exec(printed)
   if (!match) throw new Error(`${binary} --version printed no version: ${printed}`)
   return match[1]!
@@ -80,7 +89,10 @@ function versionOf(binary: string): string {
 /** Node.js of one major version: the official binary, as the npm package node-<platform>-<arch>. */
 export async function nodeRuntime(major: number): Promise<Runtime> {
   if (platform !== 'linux' && platform !== 'darwin') unsupported('Node.js')
-  const binary = await installed(`node${major}`, { spec: `node-${platform}-${arch}@${major}`, binary: `node_modules/node-${platform}-${arch}/bin/node` })
+  const binary = await installed(`node${major}`, {
+    spec: `node-${platform}-${arch}@${major}`,
+    binary: `node_modules/node-${platform}-${arch}/bin/node`,
+  })
   return { name: `node${major}`, kind: 'node', binary, version: versionOf(binary) }
 }
 
@@ -95,7 +107,14 @@ function hasAvx2(): boolean {
 
 /** Bun 1: @oven/bun-<platform>-<arch>, the package that the `bun` package's postinstall would pick. */
 export async function bunRuntime(): Promise<Runtime> {
-  const cpu = arch === 'arm64' ? 'aarch64' : arch === 'x64' ? (platform === 'linux' && !hasAvx2() ? 'x64-baseline' : 'x64') : unsupported('Bun')
+  const cpu =
+    arch === 'arm64'
+      ? 'aarch64'
+      : arch === 'x64'
+        ? platform === 'linux' && !hasAvx2()
+          ? 'x64-baseline'
+          : 'x64'
+        : unsupported('Bun')
   if (platform !== 'linux' && platform !== 'darwin') unsupported('Bun')
   const pkg = `@oven/bun-${platform}-${cpu}`
   const binary = await installed('bun', { spec: `${pkg}@1`, binary: `node_modules/${pkg}/bin/bun` })
@@ -104,7 +123,12 @@ export async function bunRuntime(): Promise<Runtime> {
 
 /** Deno 2: @deno/<platform>-<arch>, the optional dependency that the `deno` package would install. */
 export async function denoRuntime(): Promise<Runtime> {
-  const pkg = platform === 'linux' ? `@deno/linux-${arch}-glibc` : platform === 'darwin' ? `@deno/darwin-${arch}` : unsupported('Deno')
+  const pkg =
+    platform === 'linux'
+      ? `@deno/linux-${arch}-glibc`
+      : platform === 'darwin'
+        ? `@deno/darwin-${arch}`
+        : unsupported('Deno')
   const binary = await installed('deno', { spec: `${pkg}@2`, binary: `node_modules/${pkg}/deno` })
   return { name: 'deno', kind: 'deno', binary, version: versionOf(binary) }
 }

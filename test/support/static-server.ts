@@ -5,7 +5,12 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, sep } from 'node:path'
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.map': 'application/json' }
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.map': 'application/json',
+}
 
 export interface StaticServer {
   url: string
@@ -23,11 +28,14 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       res.writeHead(200, { 'content-type': TYPES['.html']!, 'cache-control': 'no-store', ...page.headers })
       return res.end(page.html)
     }
-    const file = normalize(join(root, path.endsWith('/') ? path + 'index.html' : path))
+    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path))
     if (!file.startsWith(normalize(root + sep))) return res.writeHead(403).end()
     try {
       const body = await readFile(file)
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' })
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      })
       res.end(body)
     } catch {
       res.writeHead(404).end()

@@ -24,9 +24,16 @@ export async function runInTerminal(
   const stderrPath = scratch && join(scratch, 'stderr.txt')
   const line = command.map(shellQuote).join(' ') + (stderrPath ? ` 2>${shellQuote(stderrPath)}` : '')
   // -q: no "Script started" banner, -f: flush at once, -e: exit with the child's code, -c: the command.
-  const result = await run('script', ['-qfec', line, '/dev/null'], { env: { SHELL: '/bin/sh', ...options.env }, cwd: options.cwd })
+  const result = await run('script', ['-qfec', line, '/dev/null'], {
+    env: { SHELL: '/bin/sh', ...options.env },
+    cwd: options.cwd,
+  })
   try {
-    return { ...result, screen: result.stdout.replace(/\r\n/g, '\n'), stderrFile: stderrPath && readFileSync(stderrPath, 'utf8') }
+    return {
+      ...result,
+      screen: result.stdout.replace(/\r\n/g, '\n'),
+      stderrFile: stderrPath && readFileSync(stderrPath, 'utf8'),
+    }
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true })
   }

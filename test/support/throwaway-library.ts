@@ -41,9 +41,15 @@ export function packageFolder(name: string): string {
 /** Anything that can clean up after a test: node:test's TestContext, or `after` itself. */
 type Cleanup = { after(fn: () => void): void } | ((fn: () => void) => void)
 
-export function throwawayLibrary(cleanup: Cleanup, files: Record<string, string>, options: LibraryOptions = {}): ThrowawayLibrary {
+export function throwawayLibrary(
+  cleanup: Cleanup,
+  files: Record<string, string>,
+  options: LibraryOptions = {},
+): ThrowawayLibrary {
   const dir = mkdtempSync(join(options.parent ?? tmpdir(), 'popylar-lib-'))
-  ;(typeof cleanup === 'function' ? cleanup : cleanup.after.bind(cleanup))(() => rmSync(dir, { recursive: true, force: true }))
+  ;(typeof cleanup === 'function' ? cleanup : cleanup.after.bind(cleanup))(() =>
+    rmSync(dir, { recursive: true, force: true }),
+  )
   const library: ThrowawayLibrary = {
     dir,
     path: (relative) => join(dir, relative),

@@ -24,8 +24,31 @@ function certificate(): { cert: string; key: string } {
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
   const cert = join(dir, 'localhost.pem')
   const key = join(dir, 'localhost-key.pem')
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore', timeout: 30_000 })
-  return (made = { cert, key })
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '30',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost',
+    ],
+    { stdio: 'ignore', timeout: 30_000 },
+  )
+  made = { cert, key }
+  return made
 }
 
 export async function startTlsFront(upstreamPort: number): Promise<TlsFront> {

@@ -31,10 +31,17 @@ const ARRIVAL_MS = 100
  * Runs node with args (e.g. a script) in a fresh home, POPYLAR_ENDPOINT at the collector. Waits for
  * `requests` requests (default 1), then a moment more so that a surplus would be seen too.
  */
-export async function runTracked(collector: Collector, args: string[], options: { requests?: number; env?: Record<string, string>; cwd?: string } = {}): Promise<TrackedRun> {
+export async function runTracked(
+  collector: Collector,
+  args: string[],
+  options: { requests?: number; env?: Record<string, string>; cwd?: string } = {},
+): Promise<TrackedRun> {
   const home = freshHome()
   collector.clear()
-  const result = await run(process.execPath, args, { cwd: options.cwd ?? home.cwd, env: { ...home.env, POPYLAR_ENDPOINT: collector.url, ...options.env } })
+  const result = await run(process.execPath, args, {
+    cwd: options.cwd ?? home.cwd,
+    env: { ...home.env, POPYLAR_ENDPOINT: collector.url, ...options.env },
+  })
   assert.equal(result.code, 0, `the program failed (${result.code} ${result.signal}):\n${result.stderr}`)
   const expected = options.requests ?? 1
   if (expected > 0) await collector.waitForRequests(expected, 5000)
@@ -43,14 +50,25 @@ export async function runTracked(collector: Collector, args: string[], options: 
 }
 
 /** Imports the bundles in one fresh process. */
-export function importTracked(collector: Collector, files: string[], options: { requests?: number; env?: Record<string, string> } = {}): Promise<TrackedRun> {
+export function importTracked(
+  collector: Collector,
+  files: string[],
+  options: { requests?: number; env?: Record<string, string> } = {},
+): Promise<TrackedRun> {
   return runTracked(collector, ['--input-type=module', '-e', importScript(files)], options)
 }
 
 /** The one import event that the bundle sent; fails unless there was exactly one. */
-export async function singleImportEvent(collector: Collector, file: string): Promise<ReceivedEvent & { request: ReceivedRequest }> {
+export async function singleImportEvent(
+  collector: Collector,
+  file: string,
+): Promise<ReceivedEvent & { request: ReceivedRequest }> {
   const { events, requests } = await importTracked(collector, [file])
-  assert.equal(events.length, 1, `expected one event, got ${JSON.stringify(events.map(({ request, ...event }) => event))}`)
+  assert.equal(
+    events.length,
+    1,
+    `expected one event, got ${JSON.stringify(events.map(({ request, ...event }) => event))}`,
+  )
   assert.deepEqual(requests[0]!.problems, [], 'the request breaks no GA4 rule')
   return events[0]!
 }

@@ -20,12 +20,21 @@ async function minify(measurementProtocol: boolean): Promise<string> {
     define: { __POPYLAR_MP__: String(measurementProtocol) },
   })
   const module = result.outputFiles[0]!.text.trim()
-  if (!DEFAULT_EXPORT.test(module)) throw new Error('build-tracker: the minified tracker no longer ends with its default export')
-  const body = '"use strict";' + module.replace(DEFAULT_EXPORT, 'return $1')
+  if (!DEFAULT_EXPORT.test(module))
+    throw new Error('build-tracker: the minified tracker no longer ends with its default export')
+  const body = `"use strict";${module.replace(DEFAULT_EXPORT, 'return $1')}`
   // rspack's BannerPlugin writes the statement, and fills in anything that looks like [name] or [hash:8].
-  const placeholder = /\[\\?(id|name|hash|fullhash|chunkhash|contenthash|file|filebase|base|path|ext|query|fragment|runtime|url)\\?(:\d+)?\]/i.exec(body)
-  if (placeholder) throw new Error(`build-tracker: the minified tracker holds ${placeholder[0]}, which rspack's BannerPlugin would replace`)
-  console.log(`tracker (${measurementProtocol ? 'Measurement Protocol' : 'gtag'}): ${body.length} bytes minified, ${gzipSync(body).length} bytes gzipped`)
+  const placeholder =
+    /\[\\?(id|name|hash|fullhash|chunkhash|contenthash|file|filebase|base|path|ext|query|fragment|runtime|url)\\?(:\d+)?\]/i.exec(
+      body,
+    )
+  if (placeholder)
+    throw new Error(
+      `build-tracker: the minified tracker holds ${placeholder[0]}, which rspack's BannerPlugin would replace`,
+    )
+  console.log(
+    `tracker (${measurementProtocol ? 'Measurement Protocol' : 'gtag'}): ${body.length} bytes minified, ${gzipSync(body).length} bytes gzipped`,
+  )
   return body
 }
 

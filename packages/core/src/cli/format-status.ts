@@ -14,7 +14,9 @@ function channelLine({ channel, inEffect, where, detail }: Channel): string {
 }
 
 export function formatStatus(status: TrackingStatus): string {
-  const tracking = status.tracking ? 'on: each library built with popylar may send one anonymous event per process' : `off: ${status.reason}`
+  const tracking = status.tracking
+    ? 'on: each library built with popylar may send one anonymous event per process'
+    : `off: ${status.reason}`
   const lines = [
     `tracking     ${tracking}`,
     `opt-in       ${optInLine(status)}`,
@@ -25,5 +27,5 @@ export function formatStatus(status: TrackingStatus): string {
     'Opt-out channels (any one in effect stops tracking):',
     ...status.channels.map(channelLine),
   ]
-  return lines.join('\n') + '\n'
+  return `${lines.join('\n')}\n`
 }

@@ -13,7 +13,11 @@ function parse(argv: string[]) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' }, json: { type: 'boolean' } },
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+        json: { type: 'boolean' },
+      },
     })
     return { ...values, command: positionals[0], operands: positionals.slice(1) }
   } catch (error) {
@@ -41,7 +45,8 @@ async function main(argv: string[]): Promise<number> {
   if (!command) throw new UsageError('no command given')
   const takesPackage = command === 'opt-out' || command === 'opt-in'
   if (json && command !== 'status') throw new UsageError('--json goes with status only')
-  if (operands.length > (takesPackage ? 1 : 0)) throw new UsageError(`unexpected argument "${operands[takesPackage ? 1 : 0]}"`)
+  if (operands.length > (takesPackage ? 1 : 0))
+    throw new UsageError(`unexpected argument "${operands[takesPackage ? 1 : 0]}"`)
   if (takesPackage && operands[0] === '') throw new UsageError('the package name is empty')
 
   switch (command) {
@@ -54,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
       return 0
     case 'status': {
       const now = await status()
-      process.stdout.write(json ? JSON.stringify(now, null, 2) + '\n' : formatStatus(now))
+      process.stdout.write(json ? `${JSON.stringify(now, null, 2)}\n` : formatStatus(now))
       if (!now.configProblem) return 0
       console.error(`popylar: ${now.configProblem}. Nothing is sent until this is fixed.`)
       return 1

@@ -1,6 +1,7 @@
 // What the popylar command says about itself.
 
-export const USAGE = 'usage: popylar <opt-out [package] | opt-in [package] | status [--json] | reset> [--help] [--version]'
+export const USAGE =
+  'usage: popylar <opt-out [package] | opt-in [package] | status [--json] | reset> [--help] [--version]'
 
 export const HELP = `popylar: your say over the anonymous usage events that libraries built with popylar send
 

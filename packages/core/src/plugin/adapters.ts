@@ -25,7 +25,8 @@ export const rolldown: Create<RollupPlugin> = (id, options) => {
   return { name: main!.name, ...main!.rolldown } as RollupPlugin
 }
 
-export const vite: Create<VitePluginOption> = (id, options) => plugins(id, options).map((plugin) => ({ name: plugin.name, ...plugin.vite }))
+export const vite: Create<VitePluginOption> = (id, options) =>
+  plugins(id, options).map((plugin) => ({ name: plugin.name, ...plugin.vite }))
 
 export const webpack: Create<WebpackPluginInstance> = (id, options) => {
   const [main] = plugins(id, options)

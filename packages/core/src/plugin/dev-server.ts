@@ -17,7 +17,7 @@ export function devServerPlugin(tracker: (root: string) => string): UnpluginOpti
     enforce: 'pre',
     configResolved(config) {
       root = config.root
-      entries = new Set(entryPaths(root, config.build.lib && config.build.lib.entry))
+      entries = new Set(entryPaths(root, config.build.lib ? config.build.lib.entry : undefined))
     },
     resolveId: (id) => (id === TRACKER_ID ? RESOLVED_TRACKER_ID : null),
     load: (id) => (id === RESOLVED_TRACKER_ID ? tracker(root) : null),

@@ -37,12 +37,18 @@ export function appendBeforeSourceMapComment(code: string, statement: string): s
 }
 
 /** The author's own footer text, if any, then the statement. */
-const afterTheirs = (theirs: unknown, statement: string) => (typeof theirs === 'string' && theirs ? `${theirs}\n${statement}` : statement)
+const afterTheirs = (theirs: unknown, statement: string) =>
+  typeof theirs === 'string' && theirs ? `${theirs}\n${statement}` : statement
 
 /** The author's own postFooter (string or function), followed by the statement on entry chunks. */
 function withStatement(authorFooter: unknown, statement: string) {
   return async (chunk: { isEntry: boolean }): Promise<string> => {
-    const theirs = typeof authorFooter === 'function' ? await authorFooter(chunk) : typeof authorFooter === 'string' ? authorFooter : ''
+    const theirs =
+      typeof authorFooter === 'function'
+        ? await authorFooter(chunk)
+        : typeof authorFooter === 'string'
+          ? authorFooter
+          : ''
     if (!chunk.isEntry) return theirs
     hookStats.injections++
     return afterTheirs(theirs, statement)
@@ -56,7 +62,11 @@ export const popylarFactory: UnpluginFactory<PluginInput, true> = (input) => {
   let config: InjectedConfig | undefined
   let statement: string | undefined
   /** Resolves the options once, against the package.json nearest to the library's first entry (or root). */
-  const tracker = (near: string) => (statement ??= trackerStatement((config ??= resolveConfig(measurementId, options, near))))
+  const tracker = (near: string) => {
+    config ??= resolveConfig(measurementId, options, near)
+    statement ??= trackerStatement(config)
+    return statement
+  }
   const trackerFor = (entries: string[], root: string) => tracker(entries[0] ? dirname(entries[0]) : root)
 
   // Rollup, Vite and rolldown: the finished entry chunks, after every plugin and minifier. The input
@@ -100,22 +110,26 @@ export const popylarFactory: UnpluginFactory<PluginInput, true> = (input) => {
   }
 
   /** webpack and rspack: the config names its entries relative to its context. */
-  const webpackTracker = (compiler: { context: string; options: { entry: unknown } }) => trackerFor(webpackEntryPaths(compiler.context, compiler.options.entry), compiler.context)
+  const webpackTracker = (compiler: { context: string; options: { entry: unknown } }) =>
+    trackerFor(webpackEntryPaths(compiler.context, compiler.options.entry), compiler.context)
 
   // webpack: the entry points' files, once minified, before source maps are written.
   const webpack = (compiler: import('webpack').Compiler) => {
     const { webpack } = compiler
     compiler.hooks.thisCompilation.tap('popylar', (compilation) => {
-      compilation.hooks.processAssets.tap({ name: 'popylar', stage: webpack.Compilation.PROCESS_ASSETS_STAGE_OPTIMIZE_SIZE + 1 }, () => {
-        const code = webpackTracker(compiler)
-        for (const entrypoint of compilation.entrypoints.values()) {
-          for (const file of entrypoint.getEntrypointChunk().files) {
-            if (!JS_FILE.test(file)) continue
-            hookStats.injections++
-            compilation.updateAsset(file, (source) => new webpack.sources.ConcatSource(source, '\n', code, '\n'))
+      compilation.hooks.processAssets.tap(
+        { name: 'popylar', stage: webpack.Compilation.PROCESS_ASSETS_STAGE_OPTIMIZE_SIZE + 1 },
+        () => {
+          const code = webpackTracker(compiler)
+          for (const entrypoint of compilation.entrypoints.values()) {
+            for (const file of entrypoint.getEntrypointChunk().files) {
+              if (!JS_FILE.test(file)) continue
+              hookStats.injections++
+              compilation.updateAsset(file, (source) => new webpack.sources.ConcatSource(source, '\n', code, '\n'))
+            }
           }
-        }
-      })
+        },
+      )
     })
   }
 
@@ -127,7 +141,14 @@ export const popylarFactory: UnpluginFactory<PluginInput, true> = (input) => {
       hookStats.injections++
       return webpackTracker(compiler)
     }
-    new BannerPlugin({ banner: footer, raw: true, footer: true, entryOnly: true, test: JS_FILE, stage: Compilation.PROCESS_ASSETS_STAGE_OPTIMIZE_SIZE + 1 }).apply(compiler)
+    new BannerPlugin({
+      banner: footer,
+      raw: true,
+      footer: true,
+      entryOnly: true,
+      test: JS_FILE,
+      stage: Compilation.PROCESS_ASSETS_STAGE_OPTIMIZE_SIZE + 1,
+    }).apply(compiler)
   }
 
   const main: UnpluginOptions = {
@@ -155,9 +176,17 @@ export const popylarFactory: UnpluginFactory<PluginInput, true> = (input) => {
       // esbuild writes its footer verbatim at the end of every output file.
       config(buildOptions) {
         const root = buildOptions.absWorkingDir ?? process.cwd()
-        const entries = entryPaths(root, Array.isArray(buildOptions.entryPoints) ? buildOptions.entryPoints.map((entry) => (typeof entry === 'string' ? entry : entry.in)) : buildOptions.entryPoints)
+        const entries = entryPaths(
+          root,
+          Array.isArray(buildOptions.entryPoints)
+            ? buildOptions.entryPoints.map((entry) => (typeof entry === 'string' ? entry : entry.in))
+            : buildOptions.entryPoints,
+        )
         hookStats.injections++
-        buildOptions.footer = { ...buildOptions.footer, js: afterTheirs(buildOptions.footer?.js, trackerFor(entries, root)) }
+        buildOptions.footer = {
+          ...buildOptions.footer,
+          js: afterTheirs(buildOptions.footer?.js, trackerFor(entries, root)),
+        }
       },
     },
   }

@@ -1,7 +1,14 @@
 // The plugin's options: typed once, validated and resolved once, at build time.
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { eventNameProblem, MAX_VALUE_LENGTH, MEASUREMENT_ID, paramsProblem, TRACKER_PARAMS, clip } from '../runtime/ga4-rules.js'
+import {
+  eventNameProblem,
+  MAX_VALUE_LENGTH,
+  MEASUREMENT_ID,
+  paramsProblem,
+  TRACKER_PARAMS,
+  clip,
+} from '../runtime/ga4-rules.js'
 import type { Consent, InjectedConfig } from '../runtime/types.js'
 
 export interface PopylarOptions {
@@ -25,7 +32,17 @@ export interface PopylarOptions {
   notice?: boolean
 }
 
-const KNOWN_OPTIONS = ['apiSecret', 'endpoint', 'event', 'params', 'packageName', 'packageVersion', 'consent', 'ci', 'notice'] as const
+const KNOWN_OPTIONS = [
+  'apiSecret',
+  'endpoint',
+  'event',
+  'params',
+  'packageName',
+  'packageVersion',
+  'consent',
+  'ci',
+  'notice',
+] as const
 
 export class PopylarOptionError extends Error {
   override name = 'PopylarOptionError'
@@ -50,7 +67,11 @@ function editDistance(a: string, b: string): number {
     row[0] = i
     for (let j = 1; j <= b.length; j++) {
       const current = row[j]!
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1))
+      row[j] = Math.min(
+        row[j]! + 1,
+        row[j - 1]! + 1,
+        previous + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1),
+      )
       previous = current
     }
   }
@@ -73,7 +94,9 @@ function checkMeasurementId(id: unknown): string {
     )
   }
   if (typeof id !== 'string' || !MEASUREMENT_ID.test(id)) {
-    fail(`measurement id ${show(id)} is not a GA4 measurement id. Pass the id of your GA4 web data stream, like popylar('G-XXXXXXXXXX') (Google Analytics > Admin > Data streams).`)
+    fail(
+      `measurement id ${show(id)} is not a GA4 measurement id. Pass the id of your GA4 web data stream, like popylar('G-XXXXXXXXXX') (Google Analytics > Admin > Data streams).`,
+    )
   }
   return id
 }
@@ -84,10 +107,15 @@ function checkEndpoint(endpoint: unknown): string | undefined {
   try {
     url = new URL(String(endpoint))
   } catch {
-    return fail(`option "endpoint": ${show(endpoint)} is not a URL. Use a full URL such as "https://region1.google-analytics.com".`)
+    return fail(
+      `option "endpoint": ${show(endpoint)} is not a URL. Use a full URL such as "https://region1.google-analytics.com".`,
+    )
   }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname))) return url.href.replace(/\/$/, '')
-  return fail(`option "endpoint": ${show(endpoint)} must use https (plain http is allowed only on loopback, such as http://127.0.0.1:8080). Use "https://${url.host}${url.pathname === '/' ? '' : url.pathname}".`)
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname)))
+    return url.href.replace(/\/$/, '')
+  return fail(
+    `option "endpoint": ${show(endpoint)} must use https (plain http is allowed only on loopback, such as http://127.0.0.1:8080). Use "https://${url.host}${url.pathname === '/' ? '' : url.pathname}".`,
+  )
 }
 
 function checkString(name: string, value: unknown): string | undefined {
@@ -107,9 +135,11 @@ function paramsFix(params: unknown): string {
   if (!params || typeof params !== 'object' || Array.isArray(params)) return ` Write params: { channel: 'beta' }.`
   for (const [name, value] of Object.entries(params)) {
     if (!paramsProblem({ [name]: value }, TRACKER_PARAMS)) continue
-    if (name === 'package_name' || name === 'package_version') return ` Use the option ${name === 'package_name' ? 'packageName' : 'packageVersion'} instead.`
+    if (name === 'package_name' || name === 'package_version')
+      return ` Use the option ${name === 'package_name' ? 'packageName' : 'packageVersion'} instead.`
     if (TRACKER_PARAMS.includes(name)) return ` Remove it: the tracker reports it.`
-    if (typeof value === 'string' && value.length > MAX_VALUE_LENGTH) return ` Its value has ${value.length} characters: shorten it.`
+    if (typeof value === 'string' && value.length > MAX_VALUE_LENGTH)
+      return ` Its value has ${value.length} characters: shorten it.`
     if (typeof value !== 'string') {
       let shown: string | undefined
       try {
@@ -123,19 +153,29 @@ function paramsFix(params: unknown): string {
 }
 
 /** Validates what the author wrote; package.json is read later, once the build's root is known. */
-export function checkOptions(measurementId: unknown, options: unknown = {}): { measurementId: string; options: PopylarOptions } {
+export function checkOptions(
+  measurementId: unknown,
+  options: unknown = {},
+): { measurementId: string; options: PopylarOptions } {
   const id = checkMeasurementId(measurementId)
-  if (!options || typeof options !== 'object' || Array.isArray(options)) fail(`the second argument must be an options object, such as popylar('${id}', { event: 'import' }); got ${show(options)}.`)
+  if (!options || typeof options !== 'object' || Array.isArray(options))
+    fail(
+      `the second argument must be an options object, such as popylar('${id}', { event: 'import' }); got ${show(options)}.`,
+    )
   const given = options as Record<string, unknown>
   for (const name of Object.keys(given)) {
-    if (!(KNOWN_OPTIONS as readonly string[]).includes(name)) fail(`unknown option "${name}". Did you mean "${nearestOption(name)}"? Known options: ${KNOWN_OPTIONS.join(', ')}.`)
+    if (!(KNOWN_OPTIONS as readonly string[]).includes(name))
+      fail(
+        `unknown option "${name}". Did you mean "${nearestOption(name)}"? Known options: ${KNOWN_OPTIONS.join(', ')}.`,
+      )
   }
   const event = given.event ?? 'import'
   const eventProblem = eventNameProblem(event)
   if (eventProblem) fail(`option "event": ${eventProblem}. Use a name like "import" or "library_loaded".`)
   const problem = paramsProblem(given.params, TRACKER_PARAMS)
   if (problem) fail(`option "params": ${problem}.${paramsFix(given.params)}`)
-  if (given.consent !== undefined && given.consent !== 'opt-out' && given.consent !== 'opt-in') fail(`option "consent": ${show(given.consent)} must be 'opt-out' or 'opt-in'.`)
+  if (given.consent !== undefined && given.consent !== 'opt-out' && given.consent !== 'opt-in')
+    fail(`option "consent": ${show(given.consent)} must be 'opt-out' or 'opt-in'.`)
   return {
     measurementId: id,
     options: {
@@ -165,7 +205,9 @@ export function nearestPackageJson(dir: string): { file: string; name?: unknown;
         const { name, version } = JSON.parse(text)
         return { file, name, version }
       } catch {
-        fail(`${file} is not valid JSON, so the package name and version cannot be read. Fix it, or pass packageName and packageVersion.`)
+        fail(
+          `${file} is not valid JSON, so the package name and version cannot be read. Fix it, or pass packageName and packageVersion.`,
+        )
       }
     }
     if (dirname(current) === current) return undefined
@@ -177,15 +219,27 @@ export function resolveConfig(measurementId: string, options: PopylarOptions, ro
   let { packageName, packageVersion } = options
   if (!packageName || !packageVersion) {
     const found = nearestPackageJson(root)
-    if (!found) fail(`no package.json found at or above ${root}. Run the build in your library's folder, or pass packageName and packageVersion.`)
-    packageName ??= typeof found.name === 'string' && found.name ? found.name : fail(`${found.file} has no "name". Add one, or pass packageName.`)
-    packageVersion ??= typeof found.version === 'string' && found.version ? found.version : fail(`${found.file} has no "version". Add one, or pass packageVersion.`)
+    if (!found)
+      fail(
+        `no package.json found at or above ${root}. Run the build in your library's folder, or pass packageName and packageVersion.`,
+      )
+    packageName ??=
+      typeof found.name === 'string' && found.name
+        ? found.name
+        : fail(`${found.file} has no "name". Add one, or pass packageName.`)
+    packageVersion ??=
+      typeof found.version === 'string' && found.version
+        ? found.version
+        : fail(`${found.file} has no "version". Add one, or pass packageVersion.`)
   }
   return {
     measurementId,
     apiSecret: options.apiSecret,
     endpoint: options.endpoint,
-    event: { name: options.event ?? 'import', params: { ...options.params, package_name: clip(packageName), package_version: clip(packageVersion) } },
+    event: {
+      name: options.event ?? 'import',
+      params: { ...options.params, package_name: clip(packageName), package_version: clip(packageVersion) },
+    },
     packageName,
     consent: options.consent ?? 'opt-out',
     ci: options.ci ?? true,

@@ -9,8 +9,10 @@ import { trackerBody } from './tracker-code.generated.js'
  * Escapes go inside strings only, where they are valid; JSON has "<", ">" and U+2028/9 nowhere else.
  */
 export function safeLiteral(value: unknown): string {
-  const escape = (c: string) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')
-  return JSON.stringify(value).replace(/"(?:[^"\\]|\\.)*"/g, (string) => string.replace(/[<>[\u2028\u2029]/g, escape))
+  const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+  return JSON.stringify(value).replace(/"(?:[^"\\]|\\.)*"/g, (string) =>
+    string.replace(/[<>[\u2028\u2029]/g, unicodeEscape),
+  )
 }
 
 /**
@@ -18,7 +20,8 @@ export function safeLiteral(value: unknown): string {
  * Pure: once a consumer's production build has made the whole condition false, its minifier drops this too.
  * The try keeps SWC (rspack) from inlining the function, which would lose the pure mark and keep the probe.
  */
-const DENO_ENV_GRANTED = '/*#__PURE__*/(()=>{try{return typeof Deno!="object"||Deno.permissions.querySync({name:"env"}).state=="granted"}catch(e){}})()'
+const DENO_ENV_GRANTED =
+  '/*#__PURE__*/(()=>{try{return typeof Deno!="object"||Deno.permissions.querySync({name:"env"}).state=="granted"}catch(e){}})()'
 
 /**
  * One statement, guarded so that: a consumer's production build removes it whole (its bundler replaces

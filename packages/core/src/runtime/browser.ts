@@ -14,15 +14,24 @@ export function browserClientId(): string | undefined {
   const nav = navigator as Navigator & { globalPrivacyControl?: boolean }
   try {
     if (nav.doNotTrack === '1' || nav.globalPrivacyControl || localStorage['popylar:track'] === 'false') return
-    if (!nav.onLine || localStorage['popylar:csp'] || document.querySelector('meta[http-equiv=content-security-policy i]')) return
-    return (localStorage['popylar:cid'] ||= crypto.randomUUID())
+    if (
+      !nav.onLine ||
+      localStorage['popylar:csp'] ||
+      document.querySelector('meta[http-equiv=content-security-policy i]')
+    )
+      return
+    localStorage['popylar:cid'] ||= crypto.randomUUID()
+    return localStorage['popylar:cid']
   } catch {}
 }
 
 /** True for an import not yet counted in this page session (a tab, across reloads), which it marks counted; and for hand-sent events. */
 export function firstInSession(item: QueuedEvent): boolean {
-  const key = 'popylar:' + item.measurementId + item.packageName
-  return !item.packageName || (!sessionStorage[key] && !!(sessionStorage[key] = 1))
+  const key = `popylar:${item.measurementId}${item.packageName}`
+  if (!item.packageName) return true
+  if (sessionStorage[key]) return false
+  sessionStorage[key] = 1
+  return true
 }
 
 /** Hands the request to the browser; true when it took it. */

@@ -1,6 +1,14 @@
 // The person's choices, read and written: what the popylar command and optOut/optIn/status do.
 import { configPath, newClientId, readConfig, writeConfig, type ConfigData, type ConfigRead } from './config-file.js'
-import { envFlag, isCI, machineRefusal, packageRefusal, projectPackageJson, pythonPopylarFile, type Refusal } from './consent.js'
+import {
+  envFlag,
+  isCI,
+  machineRefusal,
+  packageRefusal,
+  projectPackageJson,
+  pythonPopylarFile,
+  type Refusal,
+} from './consent.js'
 import { detectHost, type ServerHost } from './host.js'
 import { discardOutbox, waitingEvents } from './outbox.js'
 
@@ -58,14 +66,20 @@ export function configProblem(read: ConfigRead): string | undefined {
 
 async function serverHost(): Promise<ServerHost> {
   const host = await detectHost()
-  if (!host || host.kind === 'browser') throw new Error('popylar choices live in a config file, which this runtime cannot reach')
+  if (!host || host.kind === 'browser')
+    throw new Error('popylar choices live in a config file, which this runtime cannot reach')
   return host
 }
 
 /** Reads the config for a change; a file that cannot be trusted is never overwritten blindly. */
 function editableConfig(host: ServerHost): ConfigData {
   const read = readConfig(host)
-  if (!read.ok) throw new Error(read.file ? `${configProblem(read)}. Fix or delete it, then try again.` : `${configProblem(read)}: set HOME or XDG_CONFIG_HOME`)
+  if (!read.ok)
+    throw new Error(
+      read.file
+        ? `${configProblem(read)}. Fix or delete it, then try again.`
+        : `${configProblem(read)}: set HOME or XDG_CONFIG_HOME`,
+    )
   return read.data
 }
 
@@ -99,7 +113,12 @@ export async function resetClientId(): Promise<string> {
 
 function variable(env: Record<string, string | undefined>, name: string): Channel {
   const value = env[name]
-  return { channel: name, inEffect: envFlag(value), where: 'environment', detail: value === undefined ? 'not set' : `set to "${value}"` }
+  return {
+    channel: name,
+    inEffect: envFlag(value),
+    where: 'environment',
+    detail: value === undefined ? 'not set' : `set to "${value}"`,
+  }
 }
 
 /** Every channel, whether it is in effect and where it was found. */
@@ -111,7 +130,8 @@ export async function status(): Promise<TrackingStatus> {
   const python = pythonPopylarFile(host)
   const project = projectPackageJson(host)
   const packages: Record<string, boolean> = {}
-  for (const [name, choice] of Object.entries(data.packages ?? {})) if (typeof choice.track === 'boolean') packages[name] = choice.track
+  for (const [name, choice] of Object.entries(data.packages ?? {}))
+    if (typeof choice.track === 'boolean') packages[name] = choice.track
   const refusal = machineRefusal(host, config) ?? packageRefusal(config, undefined, 'opt-out')
   const file = configPath(host)
   const problem = configProblem(config)
@@ -125,13 +145,42 @@ export async function status(): Promise<TrackingStatus> {
     optedIn: data.track === true,
     packages,
     channels: [
-      { channel: 'config file', inEffect: !config.ok || data.track === false, where: file, detail: problem ?? (data.track === undefined ? 'no choice recorded' : `"track": ${data.track}`) },
-      { channel: 'per-package entries', inEffect: Object.values(packages).includes(false), where: file, detail: Object.entries(packages).map(([name, track]) => `${name}: ${track ? 'on' : 'off'}`).join(', ') || 'none' },
+      {
+        channel: 'config file',
+        inEffect: !config.ok || data.track === false,
+        where: file,
+        detail: problem ?? (data.track === undefined ? 'no choice recorded' : `"track": ${data.track}`),
+      },
+      {
+        channel: 'per-package entries',
+        inEffect: Object.values(packages).includes(false),
+        where: file,
+        detail:
+          Object.entries(packages)
+            .map(([name, track]) => `${name}: ${track ? 'on' : 'off'}`)
+            .join(', ') || 'none',
+      },
       { channel: 'Python popylar (~/.popylar)', inEffect: python.no, where: python.file },
       variable(env, 'DO_NOT_TRACK'),
       variable(env, 'POPYLAR_DISABLED'),
-      { channel: 'project package.json', inEffect: project.no, where: project.file, detail: project.file ? (project.no ? '"popylar": {"track": false}' : 'no opt-out') : 'no package.json above this directory' },
-      { channel: 'CI', inEffect: false, where: 'environment', detail: isCI(env) ? 'running in CI: sent with ci=true, or dropped by libraries built with ci: false' : 'not in CI' },
+      {
+        channel: 'project package.json',
+        inEffect: project.no,
+        where: project.file,
+        detail: project.file
+          ? project.no
+            ? '"popylar": {"track": false}'
+            : 'no opt-out'
+          : 'no package.json above this directory',
+      },
+      {
+        channel: 'CI',
+        inEffect: false,
+        where: 'environment',
+        detail: isCI(env)
+          ? 'running in CI: sent with ci=true, or dropped by libraries built with ci: false'
+          : 'not in CI',
+      },
     ],
   }
 }

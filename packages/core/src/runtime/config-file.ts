@@ -17,7 +17,9 @@ export interface ConfigData {
  * ok: false means the file exists but cannot be trusted (or there is no home to hold it):
  * nothing may be sent (fail closed). field names what is wrong: '' for the file as a whole.
  */
-export type ConfigRead = { ok: true; data: ConfigData; exists: boolean } | { ok: false; file: string; field: string; error?: string }
+export type ConfigRead =
+  | { ok: true; data: ConfigData; exists: boolean }
+  | { ok: false; file: string; field: string; error?: string }
 
 const uuidV4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
@@ -29,7 +31,10 @@ export function isClientId(value: unknown): value is string {
 export function configDir(host: ServerHost): string {
   const { env, path } = host
   const home = homeDir(host)
-  const base = absolute(host, env.XDG_CONFIG_HOME) || (host.process.platform === 'win32' && absolute(host, env.APPDATA)) || (home && path.join(home, '.config'))
+  const base =
+    absolute(host, env.XDG_CONFIG_HOME) ||
+    (host.process.platform === 'win32' && absolute(host, env.APPDATA)) ||
+    (home && path.join(home, '.config'))
   return base ? path.join(base, 'popylar') : ''
 }
 
@@ -42,7 +47,8 @@ export function configPath(host: ServerHost): string {
   return configDir(host) && host.path.join(configDir(host), 'config.json')
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value)
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  !!value && typeof value === 'object' && !Array.isArray(value)
 const isOptionalBoolean = (value: unknown) => value === undefined || typeof value === 'boolean'
 
 /** The field that makes data untrustworthy: '' for the whole, 'track', 'clientId', 'packages' or 'packages.NAME'; undefined when all is well. */
@@ -54,7 +60,7 @@ export function invalidField(data: unknown): string | undefined {
   if (!isObject(data.packages)) return 'packages'
   for (const name in data.packages) {
     const choice = data.packages[name]
-    if (!isObject(choice) || !isOptionalBoolean(choice.track)) return 'packages.' + name
+    if (!isObject(choice) || !isOptionalBoolean(choice.track)) return `packages.${name}`
   }
 }
 
@@ -83,7 +89,7 @@ export function readConfig(host: ServerHost): ConfigRead {
  */
 export function writeAtomically(host: ServerHost, file: string, text: string, exclusive?: boolean): boolean {
   const { fs } = host
-  if (!file || !denoGranted('write')) throw new Error('cannot write ' + file)
+  if (!file || !denoGranted('write')) throw new Error(`cannot write ${file}`)
   fs.mkdirSync(host.path.dirname(file), { recursive: true })
   const temp = `${file}.${host.process.pid}.${Math.random().toString(36).slice(2)}.tmp`
   fs.writeFileSync(temp, text, { mode: 0o600 })
@@ -102,7 +108,7 @@ export function writeAtomically(host: ServerHost, file: string, text: string, ex
 }
 
 export function writeConfig(host: ServerHost, data: ConfigData, exclusive?: boolean): boolean {
-  return writeAtomically(host, configPath(host), JSON.stringify(data, null, 2) + '\n', exclusive)
+  return writeAtomically(host, configPath(host), `${JSON.stringify(data, null, 2)}\n`, exclusive)
 }
 
 export function newClientId(host: ServerHost): string {

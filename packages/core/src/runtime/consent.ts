@@ -5,7 +5,16 @@ import { readText, type ConfigRead } from './config-file.js'
 import { homeDir, type ServerHost } from './host.js'
 import type { Consent } from './types.js'
 
-export type Refusal = 'DO_NOT_TRACK' | 'POPYLAR_DISABLED' | 'config-unreadable' | 'config' | 'python-popylar' | 'project' | 'package' | 'opt-in' | 'ci'
+export type Refusal =
+  | 'DO_NOT_TRACK'
+  | 'POPYLAR_DISABLED'
+  | 'config-unreadable'
+  | 'config'
+  | 'python-popylar'
+  | 'project'
+  | 'package'
+  | 'opt-in'
+  | 'ci'
 
 /** Set to anything but empty, 0 or false. */
 export function envFlag(value: string | undefined): boolean {
@@ -33,7 +42,7 @@ export function pythonPopylarFile(host: ServerHost): { file: string; no: boolean
 /** The nearest package.json above the working directory, and whether it says "popylar": {"track": false}. */
 export function projectPackageJson(host: ServerHost): { file?: string; no: boolean } {
   const { path } = host
-  for (let dir = host.process.cwd(), parent; ; dir = parent) {
+  for (let dir = host.process.cwd(); ; dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json')
     const text = readIfThere(host, file)
     if (text) {
@@ -44,7 +53,7 @@ export function projectPackageJson(host: ServerHost): { file?: string; no: boole
         return { file, no: false }
       }
     }
-    if ((parent = path.dirname(dir)) === dir) return { no: false }
+    if (path.dirname(dir) === dir) return { no: false }
   }
 }
 
@@ -60,7 +69,11 @@ export function machineRefusal(host: ServerHost, config: ConfigRead): Refusal | 
 }
 
 /** The "no" for one package, once the machine-wide choices allow tracking. */
-export function packageRefusal(config: ConfigRead, packageName: string | undefined, consent: Consent): Refusal | undefined {
+export function packageRefusal(
+  config: ConfigRead,
+  packageName: string | undefined,
+  consent: Consent,
+): Refusal | undefined {
   if (!config.ok) return 'config-unreadable'
   const choice = packageName ? config.data.packages?.[packageName]?.track : undefined
   if (choice === false) return 'package'

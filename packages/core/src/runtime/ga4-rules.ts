@@ -13,18 +13,59 @@ const RESERVED_PREFIXES = ['_', 'firebase_', 'ga_', 'google_', 'gtag.']
 
 /** Event names GA4 keeps for itself. */
 export const RESERVED_EVENT_NAMES = [
-  'ad_activeview', 'ad_click', 'ad_exposure', 'ad_impression', 'ad_query', 'ad_reward', 'adunit_exposure',
-  'app_background', 'app_clear_data', 'app_exception', 'app_install', 'app_remove', 'app_store_refund',
-  'app_store_subscription_cancel', 'app_store_subscription_convert', 'app_store_subscription_renew',
-  'app_update', 'app_upgrade', 'dynamic_link_app_open', 'dynamic_link_app_update', 'dynamic_link_first_open',
-  'error', 'firebase_campaign', 'firebase_in_app_message_action', 'firebase_in_app_message_dismiss',
-  'firebase_in_app_message_impression', 'first_open', 'first_visit', 'in_app_purchase', 'notification_dismiss',
-  'notification_foreground', 'notification_open', 'notification_receive', 'notification_send', 'os_update',
-  'screen_view', 'session_start', 'session_start_with_rollout', 'user_engagement',
+  'ad_activeview',
+  'ad_click',
+  'ad_exposure',
+  'ad_impression',
+  'ad_query',
+  'ad_reward',
+  'adunit_exposure',
+  'app_background',
+  'app_clear_data',
+  'app_exception',
+  'app_install',
+  'app_remove',
+  'app_store_refund',
+  'app_store_subscription_cancel',
+  'app_store_subscription_convert',
+  'app_store_subscription_renew',
+  'app_update',
+  'app_upgrade',
+  'dynamic_link_app_open',
+  'dynamic_link_app_update',
+  'dynamic_link_first_open',
+  'error',
+  'firebase_campaign',
+  'firebase_in_app_message_action',
+  'firebase_in_app_message_dismiss',
+  'firebase_in_app_message_impression',
+  'first_open',
+  'first_visit',
+  'in_app_purchase',
+  'notification_dismiss',
+  'notification_foreground',
+  'notification_open',
+  'notification_receive',
+  'notification_send',
+  'os_update',
+  'screen_view',
+  'session_start',
+  'session_start_with_rollout',
+  'user_engagement',
 ]
 
 /** Parameters the tracker sets itself; an author's params may not replace them. */
-export const TRACKER_PARAMS = ['package_name', 'package_version', 'runtime', 'runtime_version', 'os', 'arch', 'ci', 'session_id', 'engagement_time_msec']
+export const TRACKER_PARAMS = [
+  'package_name',
+  'package_version',
+  'runtime',
+  'runtime_version',
+  'os',
+  'arch',
+  'ci',
+  'session_id',
+  'engagement_time_msec',
+]
 
 /** What is wrong with a name GA4 would reject, or ''. */
 function nameProblem(name: unknown, what: string): string {
@@ -45,7 +86,8 @@ export function eventNameProblem(name: unknown): string {
 /** What is wrong with a set of event parameters, or ''. */
 export function paramsProblem(params: unknown, reserved: string[] = []): string {
   if (params === undefined) return ''
-  if (!params || typeof params !== 'object' || Array.isArray(params)) return 'params must be an object of names to strings or numbers'
+  if (!params || typeof params !== 'object' || Array.isArray(params))
+    return 'params must be an object of names to strings or numbers'
   const entries = Object.entries(params)
   if (entries.length + reserved.length > MAX_PARAMS) {
     return `there are ${entries.length} params, but GA4 takes at most ${MAX_PARAMS} per event and the tracker adds ${reserved.length} of its own: keep ${MAX_PARAMS - reserved.length} or fewer`
@@ -54,8 +96,10 @@ export function paramsProblem(params: unknown, reserved: string[] = []): string 
     const problem = nameProblem(name, 'the param name')
     if (problem) return problem
     if (reserved.includes(name)) return `the param "${name}" is set by the tracker itself`
-    if (typeof value === 'number' ? !Number.isFinite(value) : typeof value !== 'string') return `the param "${name}" must be a string or a finite number`
-    if (typeof value === 'string' && value.length > MAX_VALUE_LENGTH) return `the param "${name}" is longer than ${MAX_VALUE_LENGTH} characters`
+    if (typeof value === 'number' ? !Number.isFinite(value) : typeof value !== 'string')
+      return `the param "${name}" must be a string or a finite number`
+    if (typeof value === 'string' && value.length > MAX_VALUE_LENGTH)
+      return `the param "${name}" is longer than ${MAX_VALUE_LENGTH} characters`
   }
   return ''
 }

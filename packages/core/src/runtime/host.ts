@@ -27,7 +27,7 @@ declare const Deno: { permissions: { querySync(p: { name: string }): { state: st
 
 /** A builtin at once, where the runtime has process.getBuiltinModule (Node 20.16+ and 22.3+, Bun, Deno); else undefined. */
 function builtinAtOnce(name: string): any {
-  return (globalThis.process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.('node:' + name)
+  return (globalThis.process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.(`node:${name}`)
 }
 
 /** A builtin where it loads at once; elsewhere (browsers, Node before 20.16) globalThis, which has what the caller needs. */
@@ -43,7 +43,10 @@ export function builtinOrGlobal<T>(name: string): T {
  * The timers module's functions: a test's fake timers (Jest's, sinon's) replace only the globals, so the
  * tracker's own timers stay out of the test's sight, and still run.
  */
-export const realTimers = () => builtinOrGlobal<Pick<typeof globalThis, 'setTimeout' | 'clearTimeout'> & { setImmediate?: (fn: () => void) => unknown }>('timers')
+export const realTimers = () =>
+  builtinOrGlobal<
+    Pick<typeof globalThis, 'setTimeout' | 'clearTimeout'> & { setImmediate?: (fn: () => void) => unknown }
+  >('timers')
 
 /**
  * Runs fn once the running script or module graph has finished. setImmediate where there is one: Bun's fake
@@ -57,7 +60,7 @@ export function afterThisTurn(fn: () => void): void {
 /** Loads a builtin without an import statement a bundler could see. */
 function loadBuiltin(name: string): Promise<any> {
   // Older Node: a dynamic import hidden in a string, which no bundler rewrites.
-  return Promise.resolve(builtinAtOnce(name) ?? new Function('s', 'return import(s)')('node:' + name))
+  return Promise.resolve(builtinAtOnce(name) ?? new Function('s', 'return import(s)')(`node:${name}`))
 }
 
 /** Deno prompts or throws on a missing permission: check first, and go on only when it is already granted. */
@@ -76,7 +79,11 @@ export function denoGranted(...names: string[]): boolean {
  */
 function inWorker(proc: NodeJS.Process): boolean {
   const bun = (globalThis as { Bun?: { isMainThread?: boolean } }).Bun
-  return 'WorkerGlobalScope' in globalThis || bun?.isMainThread === false || !!(proc.chdir as { disabled?: boolean }).disabled
+  return (
+    'WorkerGlobalScope' in globalThis ||
+    bun?.isMainThread === false ||
+    !!(proc.chdir as { disabled?: boolean }).disabled
+  )
 }
 
 /** A main thread of Node, Bun or Deno with the permissions the tracker needs. */
@@ -84,7 +91,12 @@ function serverAllowed(proc: NodeJS.Process): boolean {
   return denoGranted('env', 'read', 'net') && !inWorker(proc)
 }
 
-function serverHost(proc: NodeJS.Process, fs: typeof Fs, path: typeof Path, crypto?: { randomUUID(): string }): ServerHost {
+function serverHost(
+  proc: NodeJS.Process,
+  fs: typeof Fs,
+  path: typeof Path,
+  crypto?: { randomUUID(): string },
+): ServerHost {
   const { versions } = proc
   const randomUUID = () => (crypto ?? builtinAtOnce('crypto')).randomUUID()
   const kind = versions.bun ? 'bun' : versions.deno ? 'deno' : 'node'
@@ -94,8 +106,8 @@ function serverHost(proc: NodeJS.Process, fs: typeof Fs, path: typeof Path, cryp
 /** The host, or undefined where the tracker must stay silent (workers, edge runtimes, denied permissions). */
 export async function detectHost(): Promise<Host | undefined> {
   const proc = globalThis.process
-  const versions = proc && proc.versions
-  if (versions && versions.node && typeof proc.on === 'function') {
+  const versions = proc?.versions
+  if (versions?.node && typeof proc.on === 'function') {
     if (!serverAllowed(proc)) return
     const [fs, path] = await Promise.all(['fs', 'path'].map(loadBuiltin))
     // Loading crypto takes 3 ms, and only a machine's first run needs it: loaded then, where it can be loaded at once.
@@ -103,7 +115,7 @@ export async function detectHost(): Promise<Host | undefined> {
   }
   if (typeof document === 'object') {
     const match = /(Firefox|Edg|Chrome|Safari)\/(\d+)/.exec(navigator.userAgent)
-    return { kind: 'browser', version: match ? match[1] + ' ' + match[2] : '' }
+    return { kind: 'browser', version: match ? `${match[1]} ${match[2]}` : '' }
   }
 }
 
@@ -138,7 +150,9 @@ export function runtimeParams(host: Host): Record<string, string> {
   return {
     runtime: host.kind,
     runtime_version: host.version,
-    os: server ? host.process.platform : (navigator as Navigator & { userAgentData?: { platform?: string } }).userAgentData?.platform || '',
+    os: server
+      ? host.process.platform
+      : (navigator as Navigator & { userAgentData?: { platform?: string } }).userAgentData?.platform || '',
     arch: server ? host.process.arch : '',
   }
 }

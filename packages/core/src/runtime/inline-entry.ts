@@ -6,4 +6,6 @@ import { CARRIED_PROTOCOL } from './protocol.js'
 import { sharedState } from './shared-state.js'
 import { trackImport } from './track-import.js'
 
-export default (sharedState(CARRIED_PROTOCOL).trackImport ??= trackImport)
+const state = sharedState(CARRIED_PROTOCOL)
+state.trackImport ??= trackImport
+export default state.trackImport

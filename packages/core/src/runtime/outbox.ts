@@ -18,13 +18,19 @@ export function outboxDir(host: ServerHost): string {
 }
 
 /** Files of one protocol's events (an inlined copy of the tracker carries one protocol, and takes only its own). */
-const fileOf = (protocol: CarriedProtocol) => (protocol === 'any' ? /^(gtag|mp)\.[\w.]+\.json$/ : new RegExp(`^${protocol}\\.[\\w.]+\\.json$`))
+const fileOf = (protocol: CarriedProtocol) =>
+  protocol === 'any' ? /^(gtag|mp)\.[\w.]+\.json$/ : new RegExp(`^${protocol}\\.[\\w.]+\\.json$`)
 
 /** A kept event that can still be sent: anything else in a file is dropped, never an error. */
 function sendable(item: QueuedEvent): boolean {
   try {
     collectUrl(item, '')
-    return typeof item.measurementId === 'string' && typeof item.event.name === 'string' && typeof item.event.params === 'object' && Date.now() - item.time < MAX_AGE_MS
+    return (
+      typeof item.measurementId === 'string' &&
+      typeof item.event.name === 'string' &&
+      typeof item.event.params === 'object' &&
+      Date.now() - item.time < MAX_AGE_MS
+    )
   } catch {
     return false
   }
@@ -66,7 +72,10 @@ export function takeOutbox(host: ServerHost, protocol: CarriedProtocol, peek: bo
 
 /** How many events wait, for popylar status. */
 export function waitingEvents(host: ServerHost): number {
-  return waitingFiles(host, 'any').reduce((count, name) => count + readEvents(host, host.path.join(outboxDir(host), name)).length, 0)
+  return waitingFiles(host, 'any').reduce(
+    (count, name) => count + readEvents(host, host.path.join(outboxDir(host), name)).length,
+    0,
+  )
 }
 
 /** Deletes every waiting event: after an opt-out, or with a new client id. */
@@ -79,7 +88,9 @@ export function keepForLater(host: ServerHost, items: QueuedEvent[]): void {
   // No config folder (no home): nothing could have been sent, and nothing may land in the working directory.
   if (!outboxDir(host)) return
   for (const protocol of ['gtag', 'mp'] as const) {
-    const mine = items.filter((item) => (item.apiSecret ? 'mp' : 'gtag') === protocol).map(({ settle, ...item }) => ({ ...item, notice: false }))
+    const mine = items
+      .filter((item) => (item.apiSecret ? 'mp' : 'gtag') === protocol)
+      .map(({ settle, ...item }) => ({ ...item, notice: false }))
     if (!mine.length) continue
     try {
       const name = `${protocol}.${host.process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.json`
@@ -97,7 +108,8 @@ let unwritten: { host: ServerHost; batches: Set<QueuedEvent[]> } | undefined
  * unanswered, so no event arrives twice.
  */
 export function holdUntilWritten(host: ServerHost, batch: QueuedEvent[]): () => void {
-  const held = (unwritten ??= { host, batches: new Set() }).batches.add(batch)
+  unwritten ??= { host, batches: new Set() }
+  const held = unwritten.batches.add(batch)
   return () => held.delete(batch)
 }
 

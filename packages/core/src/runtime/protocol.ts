@@ -26,10 +26,16 @@ export function collectUrl(destination: Destination, path: string): URL {
 declare const __POPYLAR_MP__: boolean | undefined
 
 /** The protocol this copy of the tracker carries: one of them when inlined, either (by apiSecret) in trackEvent. */
-export const CARRIED_PROTOCOL: CarriedProtocol = typeof __POPYLAR_MP__ === 'boolean' ? (__POPYLAR_MP__ ? 'mp' : 'gtag') : 'any'
+export const CARRIED_PROTOCOL: CarriedProtocol =
+  typeof __POPYLAR_MP__ === 'boolean' ? (__POPYLAR_MP__ ? 'mp' : 'gtag') : 'any'
 
 /** One request for up to 25 events of one destination and client. */
-export function buildRequest(destination: Destination, clientId: string, sessionId: number, events: TimedEvent[]): CollectRequest {
+export function buildRequest(
+  destination: Destination,
+  clientId: string,
+  sessionId: number,
+  events: TimedEvent[],
+): CollectRequest {
   if (typeof __POPYLAR_MP__ === 'boolean' ? __POPYLAR_MP__ : destination.apiSecret) {
     const url = collectUrl(destination, '/mp/collect')
     url.searchParams.set('measurement_id', destination.measurementId)
@@ -45,7 +51,15 @@ export function buildRequest(destination: Destination, clientId: string, session
     return { url: url.href, body: JSON.stringify(body), contentType: 'application/json' }
   }
   const url = collectUrl(destination, '/g/collect')
-  const shared: Record<string, string> = { v: '2', tid: destination.measurementId, cid: clientId, sid: String(sessionId), sct: '1', seg: '1', _s: '1' }
+  const shared: Record<string, string> = {
+    v: '2',
+    tid: destination.measurementId,
+    cid: clientId,
+    sid: String(sessionId),
+    sct: '1',
+    seg: '1',
+    _s: '1',
+  }
   for (const key in shared) url.searchParams.set(key, shared[key]!)
   const lines = events.map(({ event }) => {
     const line = new URLSearchParams({ en: event.name, _et: '1' })

@@ -4,7 +4,15 @@ import { browserClientId, firstInSession, sendFromBrowser } from './browser.js'
 import { ensureClientId, readConfig, type ConfigRead } from './config-file.js'
 import { envFlag, isCI, machineRefusal, packageRefusal } from './consent.js'
 import { MAX_EVENTS_PER_REQUEST } from './ga4-rules.js'
-import { afterThisTurn, detectHost, onExit, runtimeParams, serverHostAtOnce, type Host, type ServerHost } from './host.js'
+import {
+  afterThisTurn,
+  detectHost,
+  onExit,
+  runtimeParams,
+  serverHostAtOnce,
+  type Host,
+  type ServerHost,
+} from './host.js'
 import { showNoticeOnce } from './notice.js'
 import { holdUntilWritten, keepForLater, keepUnwritten, takeOutbox } from './outbox.js'
 import { buildRequest, CARRIED_PROTOCOL, type CollectRequest } from './protocol.js'
@@ -19,7 +27,10 @@ export function enqueue(item: QueuedEvent, onceKey?: string): void {
   // The state lives on the globals, which a test runner may clean up once a test file is done (Jest 30
   // wraps or deletes what the file set on them): the timer and the exit listener keep what they need.
   const { seen, queue, sessionId } = sharedState(CARRIED_PROTOCOL)
-  if (onceKey && seen[onceKey]) return item.settle?.(false)
+  if (onceKey && seen[onceKey]) {
+    item.settle?.(false)
+    return
+  }
   if (onceKey) seen[onceKey] = 1
   // The first event schedules the flush: after the importing module has finished, so the import costs nothing.
   if (queue.push(item) === 1) {
@@ -27,7 +38,11 @@ export function enqueue(item: QueuedEvent, onceKey?: string): void {
     // One exit listener keeps, for the next run, what the program ended too soon to send: events queued
     // when it called process.exit() before the flush (a CLI's --help), and requests not written yet.
     const proc = globalThis.process
-    if (!watchingExit && typeof proc?.once === 'function') watchingExit = onExit(proc, () => (keepUnwritten(), keepUnflushed(queue.splice(0))))
+    if (!watchingExit && typeof proc?.once === 'function')
+      watchingExit = onExit(proc, () => {
+        keepUnwritten()
+        keepUnflushed(queue.splice(0))
+      })
   }
 }
 
@@ -37,7 +52,13 @@ function debugSay(host: ServerHost): ((text: string) => void) | undefined {
 }
 
 /** The events that every channel allows to leave; each of the others is settled, and under POPYLAR_DEBUG said. */
-function consented(host: ServerHost, config: ConfigRead, items: QueuedEvent[], ci: boolean, say: ((text: string) => void) | undefined): QueuedEvent[] {
+function consented(
+  host: ServerHost,
+  config: ConfigRead,
+  items: QueuedEvent[],
+  ci: boolean,
+  say: ((text: string) => void) | undefined,
+): QueuedEvent[] {
   const machineNo = machineRefusal(host, config)
   return items.filter((item) => {
     const no = machineNo || packageRefusal(config, item.packageName, item.consent) || (ci && !item.ci && 'ci')
@@ -76,7 +97,11 @@ function describe(host: Host, items: QueuedEvent[], ci: boolean): QueuedEvent[] 
 /** One request per destination, with at most GA4's limit of events each. */
 function requests(items: QueuedEvent[], clientId: string, sessionId: number): Array<[CollectRequest, QueuedEvent[]]> {
   const groups: Record<string, QueuedEvent[]> = {}
-  for (const item of items) (groups[[item.measurementId, item.apiSecret, item.endpoint].join(' ')] ??= []).push(item)
+  for (const item of items) {
+    const key = [item.measurementId, item.apiSecret, item.endpoint].join(' ')
+    groups[key] ??= []
+    groups[key].push(item)
+  }
   const result: Array<[CollectRequest, QueuedEvent[]]> = []
   for (const group of Object.values(groups)) {
     for (let at = 0; at < group.length; at += MAX_EVENTS_PER_REQUEST) {
@@ -95,7 +120,8 @@ async function flush(items: QueuedEvent[], sessionId: number): Promise<void> {
     const clientId = browserClientId()
     if (!clientId) return settleAll(items, false)
     // Imports already counted in this tab are dropped: they have no promise to settle.
-    for (const [request, batch] of requests(describe(host, items.filter(firstInSession), false), clientId, sessionId)) settleAll(batch, sendFromBrowser(request))
+    for (const [request, batch] of requests(describe(host, items.filter(firstInSession), false), clientId, sessionId))
+      settleAll(batch, sendFromBrowser(request))
   } catch {
     settleAll(items, false)
   }
@@ -107,14 +133,21 @@ function flushFromServer(host: ServerHost, fresh: QueuedEvent[], sessionId: numb
   const config = readConfig(host)
   const ci = isCI(env)
   // Events that earlier runs could not send were described by their own run; they face today's "no"s too.
-  const allowed = consented(host, config, [...describe(host, fresh, ci), ...takeOutbox(host, CARRIED_PROTOCOL, !!say)], ci, say)
+  const allowed = consented(
+    host,
+    config,
+    [...describe(host, fresh, ci), ...takeOutbox(host, CARRIED_PROTOCOL, !!say)],
+    ci,
+    say,
+  )
   const clientId = allowed.length ? ensureClientId(host, config) : undefined
   if (!clientId) return settleAll(allowed, false)
   const announced = allowed.find((item) => item.notice && item.packageName)
   if (announced && !say) showNoticeOnce(host, readConfig(host), announced.packageName!)
   // A loopback collector named by POPYLAR_ENDPOINT replaces the compiled endpoint (tests, demos); nothing else can.
   const endpoint = env.POPYLAR_ENDPOINT
-  if (endpoint && /^http:\/\/(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?(\/|$)/.test(endpoint)) for (const item of allowed) item.endpoint = endpoint
+  if (endpoint && /^http:\/\/(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?(\/|$)/.test(endpoint))
+    for (const item of allowed) item.endpoint = endpoint
   for (const [request, batch] of requests(allowed, clientId, sessionId)) {
     if (say) say(`POST ${request.url}\n${request.body}`)
     else sendFromServer(host, request, holdUntilWritten(host, batch)).then((accepted) => settleAll(batch, accepted))

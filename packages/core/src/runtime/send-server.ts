@@ -16,7 +16,8 @@ const LOOKUP_GRACE_MS = 4
  * like ours, and the stdio pipes and terminals, which are listed even when idle. Anything else, such as
  * a timer, a server or a child process, means the program is still running.
  */
-const IDLE_RESOURCES = /^(TCPConnectWrap|ConnectWrap|TLSWrap|QueryReqWrap|GetAddrInfoReqWrap|WriteWrap|ShutdownWrap|TTYWrap|PipeWrap)$/
+const IDLE_RESOURCES =
+  /^(TCPConnectWrap|ConnectWrap|TLSWrap|QueryReqWrap|GetAddrInfoReqWrap|WriteWrap|ShutdownWrap|TTYWrap|PipeWrap)$/
 
 /** Length in UTF-8 bytes, counted without TextEncoder, which a sandbox may lack (Jest's jsdom environment does). */
 const utf8Length = (text: string) => encodeURIComponent(text).replace(/%../g, '.').length
@@ -61,7 +62,7 @@ export function sendFromServer(host: ServerHost, request: CollectRequest, onWrit
     // soon as only our request keeps the loop alive, however long the program itself runs. (Checks run
     // in unref'd timers only: a ref'd timer would count itself among the program's work.)
     const check = (delay: number) => {
-      ;(watchdog = setTimeout(() => {
+      watchdog = setTimeout(() => {
         if (written) return
         // A lookup or a connect holds the program; a connected socket, unref'd, does not (in Deno, not even a
         // connecting one): from then on there is nothing to give up. Bun cannot tell whether the program is
@@ -69,7 +70,8 @@ export function sendFromServer(host: ServerHost, request: CollectRequest, onWrit
         if (connected || (socket && host.kind === 'deno')) return
         if (programIsDone(host)) return finish(false)
         check(10)
-      }, delay)).unref?.() // a sandbox's own timers (Jest's jsdom, before Node 20.16) have no unref
+      }, delay)
+      watchdog.unref?.() // a sandbox's own timers (Jest's jsdom, before Node 20.16) have no unref
     }
     const started = Date.now()
     const hold = (ms: number) => {
@@ -79,10 +81,15 @@ export function sendFromServer(host: ServerHost, request: CollectRequest, onWrit
 
     const connect = async (address: string) => {
       // A server name only for a name: Node warns (DEP0123) when TLS is given an address as one.
-      const options = { host: address, port: +url.port || (secure ? 443 : 80), servername: isAddress ? undefined : hostname }
+      const options = {
+        host: address,
+        port: +url.port || (secure ? 443 : 80),
+        servername: isAddress ? undefined : hostname,
+      }
       const transport = await host.builtin(secure ? 'tls' : 'net')
       if (resolved) return
-      const sock: Socket = (socket = transport.connect(options))
+      const sock: Socket = transport.connect(options)
+      socket = sock
       sock.unref()
       sock.setTimeout(10_000, () => finish(false))
       sock.on('error', () => finish(false))
@@ -108,7 +115,8 @@ export function sendFromServer(host: ServerHost, request: CollectRequest, onWrit
       // c-ares rather than getaddrinfo: its queries can be cancelled, so a lookup that never answers cannot hold the program.
       const dns = await host.builtin('dns')
       if (resolved) return
-      ;(resolver = new dns.Resolver({ timeout: 2000, tries: 2 }) as Resolver).resolve4(hostname, (error, addresses) => {
+      resolver = new dns.Resolver({ timeout: 2000, tries: 2 }) as Resolver
+      resolver.resolve4(hostname, (error, addresses) => {
         if (error) return finish(false)
         // Resolved in time: what is left of the grace goes to connecting and writing.
         hold(Math.max(0, GRACE_MS - (Date.now() - started)))

@@ -17,12 +17,18 @@ export interface SharedState {
 
 /** Copies that carry only one protocol share a state with their own kind alone, so each event goes by its own protocol. */
 export function stateKey(protocol: CarriedProtocol): string {
-  return 'popylar.v1.' + protocol
+  return `popylar.v1.${protocol}`
 }
 
 export function sharedState(protocol: CarriedProtocol): SharedState {
   const global = globalThis as { [key: symbol]: SharedState | undefined }
-  return (global[Symbol.for(stateKey(protocol))] ??= { seen: countedInProcess(), queue: [], sessionId: Math.floor(Date.now() / 1000) })
+  const key = Symbol.for(stateKey(protocol))
+  global[key] ??= {
+    seen: countedInProcess(),
+    queue: [],
+    sessionId: Math.floor(Date.now() / 1000),
+  }
+  return global[key]
 }
 
 /**
@@ -35,5 +41,8 @@ export function sharedState(protocol: CarriedProtocol): SharedState {
  */
 function countedInProcess(): Record<string, 1> {
   const path = builtinOrGlobal<{ [key: symbol]: Record<string, 1> | undefined }>('path')
-  return ((Object.isExtensible(path) ? path : (globalThis as typeof path))[Symbol.for('popylar.v1.seen')] ??= {})
+  const holder = Object.isExtensible(path) ? path : (globalThis as typeof path)
+  const key = Symbol.for('popylar.v1.seen')
+  holder[key] ??= {}
+  return holder[key]
 }

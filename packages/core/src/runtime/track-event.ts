@@ -23,7 +23,11 @@ class Delivery extends Promise<boolean> {
     return Promise
   }
   onWait: (() => void) | undefined
-  override then<A = boolean, B = never>(onFulfilled?: ((value: boolean) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+  // biome-ignore lint/suspicious/noThenProperty: a Promise subclass overrides then() to learn that someone waits
+  override then<A = boolean, B = never>(
+    onFulfilled?: ((value: boolean) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
     const onWait = this.onWait
     this.onWait = undefined
     onWait?.()
@@ -36,7 +40,12 @@ class Delivery extends Promise<boolean> {
  * false when it was not sent or not accepted. Never rejects, never throws, never prints
  * (but under POPYLAR_DEBUG), and never keeps from exiting a program that does not wait for it.
  */
-export function trackEvent(measurementId: string, name: string, params: Record<string, string | number> = {}, options: TrackEventOptions = {}): Promise<boolean> {
+export function trackEvent(
+  measurementId: string,
+  name: string,
+  params: Record<string, string | number> = {},
+  options: TrackEventOptions = {},
+): Promise<boolean> {
   let resolve!: (delivered: boolean) => void
   let settled = false
   let hold: ReturnType<typeof setTimeout> | undefined
@@ -50,8 +59,25 @@ export function trackEvent(measurementId: string, name: string, params: Record<s
     if (!settled) hold = setTimeout(settle, ANSWER_WAIT_MS, false)
   }
   try {
-    if (typeof measurementId !== 'string' || !MEASUREMENT_ID.test(measurementId) || eventNameProblem(name) || paramsProblem(params, TRACKER_PARAMS)) settle(false)
-    else enqueue({ measurementId, apiSecret: options.apiSecret, endpoint: options.endpoint, event: { name, params: { ...params } }, consent: 'opt-out', ci: true, notice: false, time: Date.now(), settle })
+    if (
+      typeof measurementId !== 'string' ||
+      !MEASUREMENT_ID.test(measurementId) ||
+      eventNameProblem(name) ||
+      paramsProblem(params, TRACKER_PARAMS)
+    )
+      settle(false)
+    else
+      enqueue({
+        measurementId,
+        apiSecret: options.apiSecret,
+        endpoint: options.endpoint,
+        event: { name, params: { ...params } },
+        consent: 'opt-out',
+        ci: true,
+        notice: false,
+        time: Date.now(),
+        settle,
+      })
   } catch {
     settle(false)
   }

@@ -3,5 +3,5 @@ import { enqueue } from './queue.js'
 import type { InjectedConfig } from './types.js'
 
 export function trackImport(config: InjectedConfig): void {
-  enqueue({ ...config, time: Date.now() }, config.measurementId + ' ' + config.packageName)
+  enqueue({ ...config, time: Date.now() }, `${config.measurementId} ${config.packageName}`)
 }
