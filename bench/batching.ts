@@ -2,7 +2,7 @@
 // the 20 imports together cost little more than 20 plain ones.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startCollector } from '../test/collector/collector.js'
+import { startCollector } from '@popylar/tools/collector'
 import { freshHome, run } from '../test/support/run.js'
 import { clientIdOf } from './delivery.js'
 import { alternatingSamples, timeImports } from './import-timer.js'

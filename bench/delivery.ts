@@ -1,7 +1,7 @@
 // Which programs' events reached the collector. Every run has a home of its own, so its client id
 // names its event, whether the run sent it itself or a later run in that home carried it (outbox).
 import { readFileSync } from 'node:fs'
-import type { Collector } from '../test/collector/collector.js'
+import type { Collector } from '@popylar/tools/collector'
 
 export interface DeliveryCount {
   runs: number

@@ -4,7 +4,7 @@ import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freshHome, run } from '../test/support/run.js'
 import type { ImportJob, ImportTiming } from './children/import-timer.js'
-import { startCollector } from '../test/collector/collector.js'
+import { startCollector } from '@popylar/tools/collector'
 import { childProgram } from './children.js'
 import { tmpPath } from './paths.js'
 

@@ -2,10 +2,10 @@
 // on loopback or inside the bench's own network namespace: nothing leaves the machine.
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
-import { startCollector, type Collector } from '../test/collector/collector.js'
-import { startLatencyProxy } from '../test/support/latency-proxy.js'
+import { startCollector, type Collector } from '@popylar/tools/collector'
+import { startLatencyProxy } from '@popylar/tools/latency-proxy'
 import type { Namespace } from './netns.js'
-import { startTlsFront } from '../test/support/tls-front.js'
+import { startTlsFront } from '@popylar/tools/tls-front'
 
 export const COMPILED_ENDPOINTS = {
   // Replaced at run time by POPYLAR_ENDPOINT; port 9 (discard) on loopback should that ever fail.

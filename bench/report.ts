@@ -317,10 +317,10 @@ ${renderTable(rows)}
 - import cost: one process; \`performance.now()\` around \`await import()\` of a fresh copy of the small library (bench/small-library.ts),
   plain and instrumented alternating, each copy under its own package name so the tracker queues an event every time.
 - exit delay: \`node program.mjs\` (a program whose only statement imports the library), spawn to exit, each run with a fresh home.
-  Latency states go through test/support/latency-proxy.ts, a user-space proxy: it delays the connection to the collector and every chunk,
+  Latency states go through tools/latency-proxy.ts, a user-space proxy: it delays the connection to the collector and every chunk,
   but not the TCP handshake, which the kernel completes at once. Over plain HTTP the request is then written at once and the proxy
   delivers it after the program has gone; the HTTPS states (library built for https://localhost:PORT, a TLS front with a certificate
-  made for the run and trusted through NODE_EXTRA_CA_CERTS, test/support/tls-front.ts) put the TLS handshake on the delayed link, so the
+  made for the run and trusted through NODE_EXTRA_CA_CERTS, tools/tls-front.ts) put the TLS handshake on the delayed link, so the
   request can be written only after real round trips, as to Google. Name-lookup states run inside a network namespace made by the
   bench, whose resolv.conf names a loopback server that answers NXDOMAIN or nothing (bench/netns.ts).
 - delivery: the same instrumented runs; each run's client id (one home each) names its event; then one more run in each home,

@@ -1,12 +1,7 @@
 // `npm run demo`: every built fixture library, each output format, imported by a fresh Node process
 // on a "new machine" (an empty home), with a local stand-in for Google Analytics on 127.0.0.1. Prints
 // what arrived, then shows that an opted-out run sends nothing. Exits 1 if an expected event is missing.
-import {
-  startCollector,
-  type Collector,
-  type ReceivedEvent,
-  type ReceivedRequest,
-} from '../test/collector/collector.js'
+import { startCollector, type Collector, type ReceivedEvent, type ReceivedRequest } from '@popylar/tools/collector'
 import {
   CONSUMER_APPS,
   FIXTURE_LIBRARIES,

@@ -3,7 +3,7 @@
 import { after, before, beforeEach, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Browser, BrowserContext } from 'playwright-core'
-import { startCollector, type Collector } from './collector/collector.js'
+import { startCollector, type Collector } from '@popylar/tools/collector'
 import { createConsumerProject, viteDevServer, type ConsumerProject } from './support/browser-apps.js'
 import {
   launchChromium,

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
-import { startCollector, type Collector } from './collector/collector.js'
+import { startCollector, type Collector } from '@popylar/tools/collector'
 import {
   BROWSER_LIB,
   BROWSER_LIB_MEASUREMENT_ID,

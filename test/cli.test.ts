@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { startCollector, type Collector } from './collector/collector.js'
+import { startCollector, type Collector } from '@popylar/tools/collector'
 import { newMachine, type Machine } from './support/machine.js'
 import { writeConfigFile } from './support/temp-home.js'
 

@@ -5,7 +5,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { startCollector, type Collector, type ReceivedEvent, type ReceivedRequest } from './collector/collector.js'
+import { startCollector, type Collector, type ReceivedEvent, type ReceivedRequest } from '@popylar/tools/collector'
 import {
   CONSUMER_APPS,
   FIXTURE_LIBRARIES,

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { after, before, test } from 'node:test'
-import { startCollector, type Collector } from './collector/collector.js'
+import { startCollector, type Collector } from '@popylar/tools/collector'
 import { loopbackLibraries } from './support/library.js'
 import { newMachine, type Machine } from './support/machine.js'
 import { requestsAfterExit } from './support/requests-after-exit.js'

@@ -4,7 +4,7 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import type { Collector } from './collector/collector.js'
+import type { Collector } from '@popylar/tools/collector'
 import { buildLibrary, type Bundler, BUNDLERS } from './support/bundlers.js'
 import { seededRandom } from './support/seeded-random.js'
 import { throwawayLibrary } from './support/throwaway-library.js'

@@ -4,7 +4,7 @@
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer, type AddressInfo } from 'node:net'
-import { startCollector, type Behaviour } from './collector/collector.js'
+import { startCollector, type Behaviour } from '@popylar/tools/collector'
 import { APP_BODY, assertSameOutcome, runConsumer } from './support/consumer.js'
 import { tinyLibrary, tinyLibraryPair } from './support/library.js'
 import { requestsAfterExit } from './support/requests-after-exit.js'

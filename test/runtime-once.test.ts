@@ -3,7 +3,7 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { pathToFileURL } from 'node:url'
-import type { Collector } from './collector/collector.js'
+import type { Collector } from '@popylar/tools/collector'
 import { tinyLibrary } from './support/library.js'
 import { requestsAfterExit } from './support/requests-after-exit.js'
 import { run } from './support/run.js'

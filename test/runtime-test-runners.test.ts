@@ -15,7 +15,7 @@ import { run } from './support/run.js'
 import { bunRuntime } from './support/runtimes.js'
 import { tempHome } from './support/temp-home.js'
 import { collectorFor } from './support/tracked-run.js'
-import type { ReceivedEvent } from './collector/collector.js'
+import type { ReceivedEvent } from '@popylar/tools/collector'
 
 const { resolve } = createRequire(import.meta.url)
 const JEST = resolve('jest/bin/jest')

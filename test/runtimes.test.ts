@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { pathToFileURL } from 'node:url'
 import { after, before, describe, test } from 'node:test'
-import { startCollector, type ReceivedRequest } from './collector/collector.js'
+import { startCollector, type ReceivedRequest } from '@popylar/tools/collector'
 import {
   FIXTURE_LIBRARIES,
   FIXTURE_MEASUREMENT_ID,
@@ -13,14 +13,14 @@ import {
   fixtureLibrary,
   type LibraryOutput,
 } from './support/fixtures.js'
-import { startLatencyProxy } from './support/latency-proxy.js'
+import { startLatencyProxy } from '@popylar/tools/latency-proxy'
 import { tinyLibrary } from './support/library.js'
 import { loadingScript } from './support/load-libraries.js'
 import { runProgram, type ProgramRun } from './support/runtime-program.js'
 import { RUNTIMES, type Runtime } from './support/runtimes.js'
 import { stalledListener } from './support/stalled-listener.js'
 import { tempHome } from './support/temp-home.js'
-import { startTlsFront } from './support/tls-front.js'
+import { startTlsFront } from '@popylar/tools/tls-front'
 
 /** A cold cache downloads seven runtimes (about 1 GB unpacked): minutes on a slow line, not hours. */
 const INSTALL_TIMEOUT_MS = 10 * 60_000

@@ -1,7 +1,7 @@
 // What reached the collector because of a program that has already exited: its request may still be
 // in flight, so wait for the requests expected, then a quiet moment so that any extra one shows too.
 import { setTimeout as delay } from 'node:timers/promises'
-import type { Collector, ReceivedRequest } from '../collector/collector.js'
+import type { Collector, ReceivedRequest } from '@popylar/tools/collector'
 
 /** Long enough for a request written just before exit to be read by the collector on loopback. */
 export const QUIET_MS = 200

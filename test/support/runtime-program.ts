@@ -3,7 +3,7 @@
 // on a pseudo-terminal, pointed at the local collector.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Collector, ReceivedRequest } from '../collector/collector.js'
+import type { Collector, ReceivedRequest } from '@popylar/tools/collector'
 import { requestsAfterExit } from './requests-after-exit.js'
 import { run, type Home, type RunResult } from './run.js'
 import type { Runtime } from './runtimes.js'

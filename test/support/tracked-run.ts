@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { pathToFileURL } from 'node:url'
 import type { TestContext } from 'node:test'
-import { startCollector, type Collector, type ReceivedEvent, type ReceivedRequest } from '../collector/collector.js'
+import { startCollector, type Collector, type ReceivedEvent, type ReceivedRequest } from '@popylar/tools/collector'
 import { freshHome, run, type RunResult } from './run.js'
 
 /** A collector closed when the test ends. */

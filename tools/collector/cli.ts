@@ -1,11 +1,11 @@
 // Runs a collector in the foreground and prints each received event as one line (problems, if any,
 // on indented lines below). For manual use and the demo; Ctrl-C stops it.
 //
-//   node --import tsx test/collector/cli.ts [--port N] [--behaviour normal|slow|hang|error500|reset] [--delay-ms N]
+//   node --import tsx tools/collector/cli.ts [--port N] [--behaviour normal|slow|hang|error500|reset] [--delay-ms N]
 import { parseArgs } from 'node:util'
 import { BEHAVIOURS, startCollector, type Behaviour, type ReceivedEvent, type ReceivedRequest } from './collector.js'
 
-const USAGE = `usage: node --import tsx test/collector/cli.ts [--port N] [--behaviour ${BEHAVIOURS.join('|')}] [--delay-ms N]`
+const USAGE = `usage: node --import tsx tools/collector/cli.ts [--port N] [--behaviour ${BEHAVIOURS.join('|')}] [--delay-ms N]`
 
 function parseOptions(argv: string[]): { port: number; behaviour: Behaviour; delayMs?: number } {
   const { values } = parseArgs({

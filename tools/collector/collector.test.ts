@@ -1,8 +1,8 @@
-// Tests of the local GA4 stand-in itself (test/collector/): parsing, GA4 rules, answers and behaviours.
+// Tests of the local GA4 stand-in itself: parsing, GA4 rules, answers and behaviours.
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { request } from 'undici'
-import { startCollector, type Collector, type CollectorOptions, type ValidationMessage } from './collector/collector.js'
+import { startCollector, type Collector, type CollectorOptions, type ValidationMessage } from './collector.js'
 
 const TID = 'G-TEST1234'
 const CID = '0b7c2a9e-3f4d-4c1a-9e2b-5d6f7a8b9c0d'
