@@ -114,14 +114,3 @@ export function writeConfig(host: ServerHost, data: ConfigData, exclusive?: bool
 export function newClientId(host: ServerHost): string {
   return host.randomUUID()
 }
-
-/**
- * The client id, created on first use. Programs starting together on a fresh machine
- * all end up with the id that the first of them wrote. Undefined when the file cannot be trusted.
- */
-export function ensureClientId(host: ServerHost, read: ConfigRead): string | undefined {
-  if (!read.ok) return
-  if (!read.data.clientId) writeConfig(host, { ...read.data, clientId: newClientId(host) }, !read.exists)
-  const again = read.data.clientId ? read : readConfig(host)
-  return again.ok ? again.data.clientId : undefined
-}

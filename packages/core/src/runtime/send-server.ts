@@ -97,7 +97,7 @@ export function sendFromServer(host: ServerHost, request: CollectRequest, onWrit
       sock.on('data', (chunk) => finish(/^HTTP\/1\.[01] 2/.test(chunk.toString('latin1'))))
       sock.once('connect', () => (connected = true))
       sock.once(secure ? 'secureConnect' : 'connect', () => {
-        const head = `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: ${request.contentType}\r\nContent-Length: ${utf8Length(request.body)}\r\nConnection: close\r\n\r\n`
+        const head = `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: ${request.contentType}\r\nContent-Length: ${utf8Length(request.body)}\r\nUser-Agent: ${request.userAgent}\r\nConnection: close\r\n\r\n`
         sock.write(head + request.body, () => {
           written = true
           clearTimeout(watchdog)
