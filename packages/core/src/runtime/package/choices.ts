@@ -1,6 +1,13 @@
 // The person's choices, read and written: what the popylar command and optOut/optIn/status do.
-import { configPath, newClientId, readConfig, writeConfig, type ConfigData, type ConfigRead } from './config-file.js'
-import { withConfigLock } from './config-lock.js'
+import {
+  configPath,
+  newClientId,
+  readConfig,
+  writeConfig,
+  type ConfigData,
+  type ConfigRead,
+} from '../tracker/config-file.js'
+import { withConfigLock } from '../tracker/config-lock.js'
 import {
   envFlag,
   isCI,
@@ -9,9 +16,9 @@ import {
   projectPackageJson,
   pythonPopylarFile,
   type Refusal,
-} from './consent.js'
-import { detectHost, type ServerHost } from './host.js'
-import { discardOutbox, waitingEvents } from './outbox.js'
+} from '../tracker/consent.js'
+import { detectHost, type ServerHost } from '../tracker/host.js'
+import { discardOutbox, waitingEvents } from '../tracker/outbox.js'
 
 export interface Channel {
   /** What the channel is, as the docs name it. */
