@@ -168,6 +168,13 @@ test("gtag: a hit needs a browser's user agent, and from a Chromium one its clie
     [],
     'Chrome with its Sec-CH-UA headers, as a browser sends a beacon',
   )
+  const headless =
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/124.0.0.0 Safari/537.36'
+  assert.equal(
+    (await gtagProblems(collector, { query: gtagUrl(collector, '', {}), headers: { 'user-agent': headless } })).length,
+    6,
+    'headless Chrome without hints',
+  )
   const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0'
   assert.deepEqual(
     await gtagProblems(collector, { query: gtagUrl(collector, '', {}), headers: { 'user-agent': firefox } }),

@@ -541,7 +541,7 @@ function checkHintValues(userAgent: string, query: Record<string, string>): Vali
   const claimed = UA_PLATFORMS.find(([pattern]) => pattern.test(userAgent))?.[1]
   if (claimed && query.uap !== undefined && !claimed.includes(query.uap))
     wrong('uap', `disagrees with the user agent, which says ${claimed[0]}`)
-  const chrome = / Chrome\/(\d+)\./.exec(userAgent)?.[1]
+  const chrome = /Chrome\/(\d+)\./.exec(userAgent)?.[1]
   const chromium = /(^|\|)Chromium;(\d+)\./.exec(query.uafvl ?? '')?.[2]
   if (chrome && chromium && chrome !== chromium)
     wrong('uafvl', `names Chromium ${chromium}, the user agent Chrome ${chrome}`)
@@ -566,8 +566,9 @@ export function checkUserAgent(headers: Record<string, string>, query: Record<st
       ),
     ]
   const hinted = Object.keys(CLIENT_HINTS).filter((hint) => query[hint] !== undefined)
+  // HeadlessChrome/ too: Chromium's headless mode names itself so.
   const needsHints =
-    / Chrome\/\d/.test(userAgent) && !headers['sec-ch-ua'] && hinted.length < Object.keys(CLIENT_HINTS).length
+    /Chrome\/\d/.test(userAgent) && !headers['sec-ch-ua'] && hinted.length < Object.keys(CLIENT_HINTS).length
   const missing = needsHints
     ? Object.entries(CLIENT_HINTS)
         .filter(([hint]) => query[hint] === undefined)

@@ -1,7 +1,7 @@
 // The two wire formats GA4 accepts: gtag (/g/collect, no secret) and the Measurement Protocol (/mp/collect).
 import type { CarriedProtocol } from '../stub/shared-state.js'
 import type { AnalyticsEvent, Destination, Visit } from './types.js'
-import type { ClientDescription } from './user-agent.js'
+import { clientHints, deviceOf, type ClientDescription } from './user-agent.js'
 
 export interface CollectRequest {
   url: string
@@ -33,40 +33,43 @@ declare const __POPYLAR_MP__: boolean | undefined
 export const CARRIED_PROTOCOL: CarriedProtocol =
   typeof __POPYLAR_MP__ === 'boolean' ? (__POPYLAR_MP__ ? 'mp' : 'gtag') : 'any'
 
-/**
- * One request for up to 25 events of one destination and client, all in one session (their visits' first);
- * with client, described as the runtime it comes from (without, a browser describes itself).
- */
-export function buildRequest(
+/** A Measurement Protocol request. GA4 reserves _fv and _ss here: it has sessions, but no way to say one starts. */
+function mpRequest(
   destination: Destination,
   clientId: string,
   events: TimedEvent[],
   client?: ClientDescription,
 ): CollectRequest {
   const session = events[0]!.visit!
-  const userAgent = client?.userAgent
-  if (typeof __POPYLAR_MP__ === 'boolean' ? __POPYLAR_MP__ : destination.apiSecret) {
-    const url = collectUrl(destination, '/mp/collect')
-    url.searchParams.set('measurement_id', destination.measurementId)
-    url.searchParams.set('api_secret', destination.apiSecret!)
-    // GA4 reserves _fv and _ss here: the Measurement Protocol has sessions, but no way to say one starts.
-    const body = {
-      client_id: clientId,
-      device: client?.device,
-      events: events.map(({ event, time }) => ({
-        name: event.name,
-        params: { ...event.params, session_id: String(session.sessionId), engagement_time_msec: 1 },
-        timestamp_micros: time * 1000,
-      })),
-    }
-    return { url: url.href, body: JSON.stringify(body), contentType: 'application/json', userAgent }
+  const url = collectUrl(destination, '/mp/collect')
+  url.searchParams.set('measurement_id', destination.measurementId)
+  url.searchParams.set('api_secret', destination.apiSecret!)
+  const body = {
+    client_id: clientId,
+    device: client && deviceOf(client),
+    events: events.map(({ event, time }) => ({
+      name: event.name,
+      params: { ...event.params, session_id: String(session.sessionId), engagement_time_msec: 1 },
+      timestamp_micros: time * 1000,
+    })),
   }
+  return { url: url.href, body: JSON.stringify(body), contentType: 'application/json', userAgent: client?.userAgent }
+}
+
+/** A gtag request: what is shared in the query, one event a line, each marked with what its property learns from it. */
+function gtagRequest(
+  destination: Destination,
+  clientId: string,
+  events: TimedEvent[],
+  client?: ClientDescription,
+): CollectRequest {
+  const session = events[0]!.visit!
   const url = collectUrl(destination, '/g/collect')
   const shared: Record<string, string> = {
     v: '2',
     tid: destination.measurementId,
     cid: clientId,
-    ...client?.hints,
+    ...(client && clientHints(client)),
     sid: String(session.sessionId),
     sct: String(session.sessionCount),
     seg: '1',
@@ -84,5 +87,25 @@ export function buildRequest(
     }
     return line.toString()
   })
-  return { url: url.href, body: lines.join('\n'), contentType: 'text/plain;charset=UTF-8', userAgent }
+  return {
+    url: url.href,
+    body: lines.join('\n'),
+    contentType: 'text/plain;charset=UTF-8',
+    userAgent: client?.userAgent,
+  }
+}
+
+/**
+ * One request for up to 25 events of one destination and client, all in one session (their visits' first);
+ * with client, described as the runtime it comes from (without, a browser describes itself). An inlined copy
+ * of the tracker carries one of the two builders: the choice is a constant there, and the other goes unused.
+ */
+export function buildRequest(
+  destination: Destination,
+  clientId: string,
+  events: TimedEvent[],
+  client?: ClientDescription,
+): CollectRequest {
+  const measurementProtocol = typeof __POPYLAR_MP__ === 'boolean' ? __POPYLAR_MP__ : destination.apiSecret
+  return (measurementProtocol ? mpRequest : gtagRequest)(destination, clientId, events, client)
 }

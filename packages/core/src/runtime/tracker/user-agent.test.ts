@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { ServerHost } from './host.js'
-import { describeClient, platformVersion } from './user-agent.js'
+import { clientHints, describeClient, deviceOf, platformVersion } from './user-agent.js'
 
 function hostOf(kind: ServerHost['kind'], version: string, platform: string, arch: string, v8: string): ServerHost {
   const process = { platform, arch, versions: { v8 } } as unknown as NodeJS.Process
@@ -26,7 +26,7 @@ test('Node on Linux x64: a Chrome user agent of its V8, the runtime named after 
     client.userAgent,
     'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/113.0.0.0 Safari/537.36 Node.js/20.20.2',
   )
-  assert.deepEqual(client.hints, {
+  assert.deepEqual(clientHints(client), {
     uaa: 'x86',
     uab: '64',
     uafvl: 'Node.js;20.20.2|Chromium;113.0.0.0',
@@ -34,9 +34,10 @@ test('Node on Linux x64: a Chrome user agent of its V8, the runtime named after 
     uap: 'Linux',
     uapv: '',
   })
-  assert.deepEqual(client.device, {
+  assert.deepEqual(deviceOf(client), {
     category: 'desktop',
     operating_system: 'Linux',
+    operating_system_version: '',
     browser: 'Node.js',
     browser_version: '20.20.2',
   })
@@ -48,20 +49,23 @@ test('Bun on macOS arm64 and Deno on Windows: their own names, the platform as a
     bun.userAgent,
     /^Mozilla\/5\.0 \(Macintosh; Intel Mac OS X 10_15_7\) .* Chrome\/146\.0\.0\.0 Safari\/537\.36 Bun\/1\.4\.5$/,
   )
-  assert.deepEqual([bun.hints.uaa, bun.hints.uab, bun.hints.uap], ['arm', '64', 'macOS'])
-  assert.equal(bun.hints.uafvl, 'Bun;1.4.5|Chromium;146.0.0.0')
+  assert.deepEqual([clientHints(bun).uaa, clientHints(bun).uab, clientHints(bun).uap], ['arm', '64', 'macOS'])
+  assert.equal(clientHints(bun).uafvl, 'Bun;1.4.5|Chromium;146.0.0.0')
 
   const deno = describeClient(hostOf('deno', '2.9.6', 'win32', 'ia32', '15.0.245.2-rusty'))
   assert.match(
     deno.userAgent,
     /^Mozilla\/5\.0 \(Windows NT 10\.0; Win64; x64\) .* Chrome\/150\.0\.0\.0 Safari\/537\.36 Deno\/2\.9\.6$/,
   )
-  assert.deepEqual([deno.hints.uaa, deno.hints.uab, deno.hints.uap], ['x86', '32', 'Windows'])
-  assert.equal(deno.device.browser, 'Deno')
+  assert.deepEqual([clientHints(deno).uaa, clientHints(deno).uab, clientHints(deno).uap], ['x86', '32', 'Windows'])
+  assert.equal(deviceOf(deno).browser, 'Deno')
 })
 
 test('an OS that no browser names: Unknown, and a user agent that claims no other OS', () => {
   const client = describeClient(hostOf('node', '22.23.5', 'freebsd', 'riscv64', '12.4.254.21-node.57'))
   assert.match(client.userAgent, /^Mozilla\/5\.0 \(X11\) /)
-  assert.deepEqual([client.hints.uap, client.hints.uaa, client.hints.uab], ['Unknown', 'riscv64', '64'])
+  assert.deepEqual(
+    [clientHints(client).uap, clientHints(client).uaa, clientHints(client).uab],
+    ['Unknown', 'riscv64', '64'],
+  )
 })

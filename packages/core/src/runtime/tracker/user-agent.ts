@@ -6,12 +6,18 @@
 // it that the event's parameters do not say already, but the OS version people know their system by.
 import { builtinOrGlobal, denoGranted, type ServerHost } from './host.js'
 
+/** What a runtime says of itself: its user agent, and the facts behind it, which each protocol puts its own way. */
 export interface ClientDescription {
   userAgent: string
-  /** gtag's User-Agent Client Hints, as gtag.js sends them. */
-  hints: Record<string, string>
-  /** The Measurement Protocol's device. */
-  device: Record<string, string>
+  /** Node.js, Bun or Deno. */
+  runtime: string
+  version: string
+  /** The Chrome whose V8 the runtime runs. */
+  chrome: number
+  /** The OS family, as client hints name it. */
+  os: string
+  osVersion: string
+  arch: string
 }
 
 const RUNTIME_NAMES = { node: 'Node.js', bun: 'Bun', deno: 'Deno' }
@@ -53,24 +59,43 @@ export function describeClient(host: ServerHost): ClientDescription {
   // V8 x.y ships in Chrome xy.
   const [v8Major, v8Minor] = String(versions.v8).split('.')
   const chrome = Number(v8Major) * 10 + Number(v8Minor)
-  const osVersion = platformVersion(platform, osRelease(host))
-  const device: Record<string, string> = {
-    category: 'desktop',
-    operating_system: os,
-    browser: runtime,
-    browser_version: host.version,
-  }
-  if (osVersion) device.operating_system_version = osVersion
   return {
     userAgent: `Mozilla/5.0 (${platformToken}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${chrome}.0.0.0 Safari/537.36 ${runtime}/${host.version}`,
-    hints: {
-      uaa: /^(x64|ia32)$/.test(arch) ? 'x86' : arch.replace(/^arm.*/, 'arm'),
-      uab: /64/.test(arch) ? '64' : '32',
-      uafvl: `${runtime};${host.version}|Chromium;${chrome}.0.0.0`,
-      uamb: '0',
-      uap: os,
-      uapv: osVersion,
-    },
-    device,
+    runtime,
+    version: host.version,
+    chrome,
+    os,
+    osVersion: platformVersion(platform, osRelease(host)),
+    arch,
+  }
+}
+
+/** gtag's User-Agent Client Hints, as gtag.js sends them from navigator.userAgentData. */
+export function clientHints({
+  arch,
+  runtime,
+  version,
+  chrome,
+  os,
+  osVersion,
+}: ClientDescription): Record<string, string> {
+  return {
+    uaa: /^(x64|ia32)$/.test(arch) ? 'x86' : arch.replace(/^arm.*/, 'arm'),
+    uab: /64/.test(arch) ? '64' : '32',
+    uafvl: `${runtime};${version}|Chromium;${chrome}.0.0.0`,
+    uamb: '0',
+    uap: os,
+    uapv: osVersion,
+  }
+}
+
+/** The Measurement Protocol's device, as Google documents it. */
+export function deviceOf({ os, osVersion, runtime, version }: ClientDescription): Record<string, string> {
+  return {
+    category: 'desktop',
+    operating_system: os,
+    operating_system_version: osVersion,
+    browser: runtime,
+    browser_version: version,
   }
 }
