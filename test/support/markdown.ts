@@ -20,7 +20,7 @@ export function markdownSections(text: string): Section[] {
       section.codeBlocks.push({ language: fence[1]!, text: body.join('\n') })
     } else if (/^#+ /.test(line)) {
       sections.push({ heading: line.replace(/^#+ /, ''), tables: [], codeBlocks: [] })
-    } else if (line.startsWith('|') && lines[i + 1]?.startsWith('|---')) {
+    } else if (line.startsWith('|') && /^\|\s*:?-/.test(lines[i + 1] ?? '')) {
       const rows: string[][] = []
       for (i += 2; i < lines.length && lines[i]!.startsWith('|'); i++)
         rows.push(
