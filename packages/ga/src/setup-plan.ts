@@ -32,9 +32,9 @@ function description(parameterName: string): string {
   return DESCRIPTIONS[parameterName] ?? 'popylar: a parameter the library author sends with every import'
 }
 
-/** A display name no other dimension has (GA4 wants them unique): the readable one, else the parameter's. */
+/** A display name no other dimension has (GA4 wants them unique): the readable one, else one that says whose it is. */
 function freeDisplayName(parameterName: string, taken: Set<string>): string {
-  const candidates = [displayName(parameterName), parameterName, `${parameterName} popylar`]
+  const candidates = [displayName(parameterName), `popylar ${displayName(parameterName)}`, `popylar ${parameterName}`]
   const free = candidates.find((name) => !taken.has(name.toLowerCase())) ?? `${parameterName} ${taken.size}`
   taken.add(free.toLowerCase())
   return free

@@ -8,8 +8,7 @@ export function sparkline(values: readonly number[]): string {
   return values
     .map((value) => {
       if (!(value > 0) || max === 0) return BLOCKS[0]
-      const level = 1 + Math.round((value / max) * (BLOCKS.length - 2))
-      return BLOCKS[Math.min(level, BLOCKS.length - 1)]
+      return BLOCKS[Math.max(1, Math.ceil((value / max) * (BLOCKS.length - 1)))]
     })
     .join('')
 }
