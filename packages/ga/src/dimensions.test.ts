@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { TRACKER_PARAMS } from '../../core/src/runtime/ga4-rules.js'
+import { TRACKER_PARAMS } from '../../core/src/runtime/tracker/ga4-rules.js'
 import { displayName, GA4_OWN_PARAMS, parameterNameProblem, TRACKER_DIMENSIONS } from './dimensions.js'
 import { planSetup } from './setup-plan.js'
 

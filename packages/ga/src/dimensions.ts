@@ -1,6 +1,6 @@
 // The event parameters that become GA4 custom dimensions: every one the tracker sends, read from the
 // tracker's own list (compiled in at build time, so @popylar/ga needs no @popylar/core at run time).
-import { TRACKER_PARAMS } from '../../core/src/runtime/ga4-rules.js'
+import { TRACKER_PARAMS } from '../../core/src/runtime/tracker/ga4-rules.js'
 
 /** Parameters GA4 reads itself, for sessions and engagement: a dimension for them would only cost a slot. */
 export const GA4_OWN_PARAMS: readonly string[] = ['session_id', 'engagement_time_msec']
