@@ -102,7 +102,7 @@ function figure(slot: ChartSlot): string {
 }
 
 export function htmlReport(report: UsageReport, chartLibrary: string, generatedAt = new Date()): string {
-  const title = report.packageName ?? `GA4 property ${report.property}`
+  const title = report.packageName ?? 'Every package'
   const subtitle = `"${report.event}" events in GA4 property ${report.property}, ${report.start} to ${report.end} (${report.timeZone})`
   return `<!doctype html>
 <html lang="en">

@@ -17,6 +17,8 @@ export const REPORT_PAGE_SCRIPT = `
   Chart.defaults.plugins.legend.labels.boxWidth = 12;
 
   var number = new Intl.NumberFormat('en-US');
+  var compact = new Intl.NumberFormat('en-US', { notation: 'compact' });
+  function compactTick(value) { return compact.format(value); }
   var day = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
   var labels = report.periods.map(function (period) {
     var label = day.format(new Date(period + 'T00:00:00Z'));
@@ -80,7 +82,10 @@ export const REPORT_PAGE_SCRIPT = `
         indexAxis: 'y',
         maintainAspectRatio: false,
         plugins: { legend: { display: false } },
-        scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { grid: { display: false }, ticks: { autoSkip: false } } },
+        scales: {
+          x: { beginAtZero: true, ticks: { precision: 0, callback: compactTick } },
+          y: { grid: { display: false }, ticks: { autoSkip: false } },
+        },
       },
     });
   }
@@ -112,7 +117,10 @@ export const REPORT_PAGE_SCRIPT = `
     options: {
       maintainAspectRatio: false,
       interaction: { mode: 'index', intersect: false },
-      scales: { y: { beginAtZero: true, ticks: { precision: 0 } }, x: { ticks: { maxTicksLimit: 12 } } },
+      scales: {
+        y: { beginAtZero: true, ticks: { precision: 0, callback: compactTick } },
+        x: { ticks: { maxTicksLimit: 12 } },
+      },
     },
   });
 
