@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test'
 import { type GoogleApisStandIn, SCOPES, type StoredEvent, startGoogleApis } from '@popylar/tools/ga-api'
 import { SAMPLE_CLI_PACKAGE, SAMPLE_PACKAGE, sampleUsage } from '@popylar/tools/ga-api/sample-usage'
 import { emptyHome, type GaRun, oneLineFailure, REPOSITORY, runGa, writeKeyFile } from './support/ga-command.js'
+import { startConnectProxy } from './support/connect-proxy.js'
 import { assertBuilt, fixtureLibrary } from './support/fixtures.js'
 import { run } from './support/run.js'
 import { collectorFor, singleImportEvent } from './support/tracked-run.js'
@@ -261,6 +262,30 @@ test('setup gives a dimension to every parameter a built library really sends, b
   const registered = new Set(dimensions(property).map((dimension) => dimension.parameterName))
   const unregistered = Object.keys(sent.params).filter((name) => !registered.has(name))
   assert.deepEqual(unregistered.sort(), GA4_OWN_PARAMETERS.filter((name) => name in sent.params).sort())
+})
+
+test('HTTPS_PROXY: the token exchange and every API request go through the proxy', async () => {
+  const proxy = await startConnectProxy()
+  try {
+    const key = api.addServiceAccount('behind-proxy')
+    api.grant(key.client_email, PROPERTY, 'viewer')
+    const file = writeKeyFile(home, key, 'proxied.json')
+    const before = api.requests.length
+    const result = await ga(['badge', '--property', PROPERTY, '--key-file', file], { HTTPS_PROXY: proxy.url })
+    assert.equal(result.code, 0, result.output)
+    const standIn = new URL(api.url).host
+    assert.ok(proxy.targets.length >= 1, 'the proxy was used')
+    assert.ok(
+      proxy.targets.every((target) => target === standIn),
+      proxy.targets.join(' '),
+    )
+    assert.deepEqual(
+      api.requests.slice(before).map((request) => request.path.replace(/\d+/g, 'N')),
+      ['/token', '/vNbeta/properties/N:runReport'],
+    )
+  } finally {
+    await proxy.close()
+  }
 })
 
 // ------------------------------------------------------------------ every bad input gets its line
