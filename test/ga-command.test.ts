@@ -211,6 +211,11 @@ test('report --html writes one page with the chart library inlined', async () =>
   assert.equal(page.match(/<canvas id="chart-/g)?.length, 7)
 })
 
+test('report --html into a folder that does not exist says so, in one line', async () => {
+  const result = await asAuthor(['report', '--property', PROPERTY, '--html', 'no/such/folder/usage.html'])
+  assert.match(oneLineFailure(result), /cannot write .*no\/such\/folder\/usage\.html \(ENOENT\)/)
+})
+
 test('badge: the last 30 days as a shields-style SVG, of imports or of users', async () => {
   const imports = await asAuthor(['badge', '--property', PROPERTY, '--package', SAMPLE_PACKAGE])
   assert.equal(imports.code, 0, imports.output)

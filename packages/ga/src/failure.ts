@@ -5,6 +5,7 @@
 export type FailureKind =
   | 'no-credentials'
   | 'key-file'
+  | 'file'
   | 'token-refused'
   | 'unauthenticated'
   | 'scope'
@@ -119,6 +120,7 @@ export function explain(failure: Failure, context: FailureContext): string {
     case 'no-credentials':
       return `no Google credentials found: pass --key-file <service-account-key.json>, set GOOGLE_APPLICATION_CREDENTIALS to one, set POPYLAR_GA_ACCESS_TOKEN, or run: ${adcLogin(context.scope)}`
     case 'key-file':
+    case 'file':
       return failure.detail
     case 'token-refused':
       return context.source === 'application-default' && !context.who?.startsWith('the service account')

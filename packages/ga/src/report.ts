@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import { chartLibrarySource } from './chart-library.js'
 import type { ReportOptions } from './command-line.js'
 import type { Session } from './credentials.js'
+import { Failure } from './failure.js'
 import { runReports } from './data-api.js'
 import { htmlReport } from './html-report.js'
 import { type QueryName, reportQueries } from './report-queries.js'
@@ -43,7 +44,14 @@ export async function report(options: ReportOptions, session: Session): Promise<
   const out: string[] = []
   if (options.html) {
     const file = resolve(options.html)
-    writeFileSync(file, htmlReport(usage, chartLibrarySource()))
+    try {
+      writeFileSync(file, htmlReport(usage, chartLibrarySource()))
+    } catch (error) {
+      throw new Failure(
+        'file',
+        `cannot write ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      )
+    }
     if (!options.json) out.push(`popylar-ga: wrote ${file}\n`)
   }
   if (options.json) out.push(`${JSON.stringify(usage, null, 2)}\n`)
