@@ -2,7 +2,7 @@
 // share as a number and a bar, and for versions the trend of each.
 import { bar, sparkline } from './sparkline.js'
 import { table } from './table.js'
-import type { Share, UsageReport } from './usage-report.js'
+import type { Share, UsageReport, VersionUsage } from './usage-report.js'
 
 /** Rows per table: past this, the rest is summed into one "n more" row. */
 const MAX_ROWS = 12
@@ -18,14 +18,25 @@ export function formatShare(part: number, whole: number): string {
   return `${percent >= 10 || percent === 0 ? percent.toFixed(0) : percent.toFixed(1)}%`
 }
 
-/** The first rows, and the rest summed into one. */
-function capped<T extends Share>(rows: T[], what: string): Share[] {
+/** The first rows, and the rest summed into one (its users a sum: an upper bound, as a person can be in two rows). */
+function capped(rows: Share[], what: string): Share[] {
   if (rows.length <= MAX_ROWS) return rows
   const kept = rows.slice(0, MAX_ROWS - 1)
   const rest = rows.slice(MAX_ROWS - 1)
   const imports = rest.reduce((sum, row) => sum + row.imports, 0)
   const users = rest.reduce((sum, row) => sum + row.users, 0)
   return [...kept, { name: `${rest.length} more ${what}`, imports, users }]
+}
+
+/** Versions the same way, each with its trend; the older ones' trends added up into one. */
+function cappedVersions(versions: VersionUsage[]): VersionUsage[] {
+  if (versions.length <= MAX_ROWS) return versions
+  const rest = versions.slice(MAX_ROWS - 1)
+  const timeline = rest[0]!.timeline.map((_, period) =>
+    rest.reduce((sum, version) => sum + version.timeline[period]!, 0),
+  )
+  const older = capped(versions, 'versions').at(-1)!
+  return [...versions.slice(0, MAX_ROWS - 1), { ...older, timeline }]
 }
 
 function shareTable(title: string, rows: Share[], total: number, what: string): string {
@@ -70,20 +81,16 @@ export function terminalReport(report: UsageReport): string {
     return `${sections.join('\n\n')}\n`
   }
   if (report.packages) sections.push(shareTable('package', report.packages, total, 'packages'))
-  const versions = capped(report.versions, 'versions')
   sections.push(
     table(
       ['version', 'imports', 'share', 'users', 'trend'],
-      versions.map((row) => {
-        const timeline = 'timeline' in row ? (row as { timeline: number[] }).timeline : undefined
-        return [
-          row.name,
-          formatNumber(row.imports),
-          formatShare(row.imports, total),
-          formatNumber(row.users),
-          timeline ? sparkline(timeline) : '',
-        ]
-      }),
+      cappedVersions(report.versions).map((row) => [
+        row.name,
+        formatNumber(row.imports),
+        formatShare(row.imports, total),
+        formatNumber(row.users),
+        sparkline(row.timeline),
+      ]),
     ),
   )
   sections.push(shareTable('runtime', report.runtimes, total, 'runtimes'))
