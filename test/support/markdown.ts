@@ -7,8 +7,8 @@ export interface Section {
   codeBlocks: Array<{ language: string; text: string }>
 }
 
-/** The line under a table's header: `|---|`, or `| --- | :--: |` as formatters write it. */
-const TABLE_SEPARATOR = /^\|\s*:?-{3,}/
+/** The line under a table's header: | --- | :-: |, with or without spaces. */
+const TABLE_RULE = /^\|\s*:?-{3,}/
 
 export function markdownSections(text: string): Section[] {
   const sections: Section[] = [{ heading: '', tables: [], codeBlocks: [] }]
@@ -23,7 +23,7 @@ export function markdownSections(text: string): Section[] {
       section.codeBlocks.push({ language: fence[1]!, text: body.join('\n') })
     } else if (/^#+ /.test(line)) {
       sections.push({ heading: line.replace(/^#+ /, ''), tables: [], codeBlocks: [] })
-    } else if (line.startsWith('|') && TABLE_SEPARATOR.test(lines[i + 1] ?? '')) {
+    } else if (line.startsWith('|') && TABLE_RULE.test(lines[i + 1] ?? '')) {
       const rows: string[][] = []
       for (i += 2; i < lines.length && lines[i]!.startsWith('|'); i++)
         rows.push(

@@ -133,6 +133,16 @@ export async function denoRuntime(): Promise<Runtime> {
   return { name: 'deno', kind: 'deno', binary, version: versionOf(binary) }
 }
 
+/** The Node.js that runs the tests. */
+export function thisNode(): Runtime {
+  return { name: 'node', kind: 'node', binary: process.execPath, version: process.versions.node }
+}
+
+/** Node (the one running the tests), Bun and Deno, by name: one of each runtime, for the tests that run a program in all three. */
+export function everyRuntimeKind(): Record<string, Promise<Runtime>> {
+  return { node: Promise.resolve(thisNode()), bun: bunRuntime(), deno: denoRuntime() }
+}
+
 /** Every runtime of the matrix, by name. */
 export const RUNTIMES: Record<string, () => Promise<Runtime>> = {
   node18: () => nodeRuntime(18),

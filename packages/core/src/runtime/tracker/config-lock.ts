@@ -3,8 +3,9 @@
 // started, a choice the person just made), and two programs never both start a session. The lock is held
 // for one read and one write, well under a millisecond; one left behind by a program that died holding it
 // is taken over once it is LOCK_STALE_MS old.
-import { configPath } from './config-file.js'
-import { denoGranted, type ServerHost } from './host.js'
+import { configDir, configPath } from './config-file.js'
+import type { ServerHost } from './host.js'
+import { mayWrite } from './safe-write.js'
 
 const LOCK_STALE_MS = 1000
 
@@ -23,7 +24,7 @@ function pause(ms: number): void {
 export function withConfigLock<T>(host: ServerHost, waitMs: number, change: () => T): T | undefined {
   const { fs } = host
   const lock = `${configPath(host)}.lock`
-  if (!denoGranted('write')) throw new Error(`cannot write ${lock}`)
+  if (!mayWrite(host, configDir(host))) throw new Error(`cannot write ${lock}`)
   for (let waited = 0; waited <= waitMs; waited++) {
     try {
       fs.writeFileSync(lock, '', { flag: 'wx', mode: 0o600 })

@@ -1,7 +1,8 @@
 // The client id and the sessions of a machine, kept in the user's config.json for every library on it.
-import { newClientId, readConfig, writeConfig, type ConfigData, type ConfigRead } from './config-file.js'
+import { configDir, newClientId, readConfig, writeConfig, type ConfigData, type ConfigRead } from './config-file.js'
 import { withConfigLock } from './config-lock.js'
 import type { ServerHost } from './host.js'
+import { mayWrite } from './safe-write.js'
 import { advanceSessions, markVisits, unannounced } from './session.js'
 import type { QueuedEvent, Visit } from './types.js'
 
@@ -37,10 +38,10 @@ function unrecorded(data: ConfigData, measurementIds: string[], now: number): Re
 
 /**
  * Gives the events their visits (see session.ts) and returns the client id; undefined when the config cannot
- * be trusted, or a new client id cannot be kept: then nothing may be sent. A new client id goes into the
- * file with its first session in one exclusive write, so that programs starting together on a fresh machine
- * agree on both, and only the first announces them. With record false (POPYLAR_DEBUG), the visits are worked out as a real run would, and
- * only a new client id is written.
+ * be trusted or written: then nothing may be sent. A new client id goes into the file with its first session
+ * in one exclusive write, so that programs starting together on a fresh machine agree on both, and only the
+ * first announces them. With record false (POPYLAR_DEBUG), the visits are worked out as a real run would,
+ * and only a new client id is written.
  */
 export function joinSession(
   host: ServerHost,
@@ -48,7 +49,8 @@ export function joinSession(
   items: QueuedEvent[],
   record: boolean,
 ): string | undefined {
-  if (!read.ok) return
+  // A program that may not write its config folder (Node's or Deno's permissions) sends nothing, even with a client id already there.
+  if (!read.ok || !mayWrite(host, configDir(host))) return
   const ids = items.map((item) => item.measurementId)
   const now = Date.now()
   let data = read.data

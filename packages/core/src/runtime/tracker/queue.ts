@@ -96,11 +96,12 @@ function describe(host: Host, items: QueuedEvent[], ci: boolean): QueuedEvent[] 
   return items
 }
 
-/** One request per destination, with at most GA4's limit of events each; from a server, with its client's description. */
+/** One request per destination, with at most GA4's limit of events each, to endpoint instead when given; from a server, with its client's description. */
 function requests(
   items: QueuedEvent[],
   clientId: string,
   client?: ClientDescription,
+  endpoint?: string,
 ): Array<[CollectRequest, QueuedEvent[]]> {
   const groups: Record<string, QueuedEvent[]> = {}
   for (const item of items) {
@@ -112,7 +113,7 @@ function requests(
   for (const group of Object.values(groups)) {
     for (let at = 0; at < group.length; at += MAX_EVENTS_PER_REQUEST) {
       const batch = group.slice(at, at + MAX_EVENTS_PER_REQUEST)
-      result.push([buildRequest(batch[0]!, clientId, batch, client), batch])
+      result.push([buildRequest(endpoint ? { ...batch[0]!, endpoint } : batch[0]!, clientId, batch, client), batch])
     }
   }
   return result
@@ -142,22 +143,16 @@ function flushFromServer(host: ServerHost, fresh: QueuedEvent[]): void {
   const config = readConfig(host)
   const ci = isCI(env)
   // Events that earlier runs could not send were described by their own run; they face today's "no"s too.
-  const allowed = consented(
-    host,
-    config,
-    [...describe(host, fresh, ci), ...takeOutbox(host, CARRIED_PROTOCOL, !!say)],
-    ci,
-    say,
-  )
+  const allowed = consented(host, config, [...describe(host, fresh, ci), ...takeOutbox(host, fresh, !!say)], ci, say)
   const clientId = allowed.length ? joinSession(host, config, allowed, !say) : undefined
   if (!clientId) return settleAll(allowed, false)
   const announced = allowed.find((item) => item.notice && item.packageName)
   if (announced && !say) showNoticeOnce(host, readConfig(host), announced.packageName!)
-  // A loopback collector named by POPYLAR_ENDPOINT replaces the compiled endpoint (tests, demos); nothing else can.
+  // A loopback collector named by POPYLAR_ENDPOINT replaces the compiled endpoint in this run's requests
+  // (tests, demos); nothing else can, and it is never kept with the events.
   const endpoint = env.POPYLAR_ENDPOINT
-  if (endpoint && /^http:\/\/(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?(\/|$)/.test(endpoint))
-    for (const item of allowed) item.endpoint = endpoint
-  for (const [request, batch] of requests(allowed, clientId, describeClient(host))) {
+  const loopback = endpoint && /^http:\/\/(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?(\/|$)/.test(endpoint)
+  for (const [request, batch] of requests(allowed, clientId, describeClient(host), loopback ? endpoint : undefined)) {
     if (say) say(`POST ${request.url}\nUser-Agent: ${request.userAgent}\n\n${request.body}`)
     else sendFromServer(host, request, holdUntilWritten(host, batch)).then((accepted) => settleAll(batch, accepted))
   }

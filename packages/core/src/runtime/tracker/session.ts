@@ -97,6 +97,19 @@ export function markVisits(items: QueuedEvent[], visits: Record<string, Visit>):
   }
 }
 
+/** A visit read back from a kept event, field by field: anyone able to write the file could have written it. */
+export function keptVisit(value: unknown): Visit | undefined {
+  if (!isRecord(value)) return
+  const { sessionId, sessionCount, sessionStart, firstVisit } = value
+  if (
+    isNumber(sessionId) &&
+    isNumber(sessionCount) &&
+    typeof sessionStart === 'boolean' &&
+    typeof firstVisit === 'boolean'
+  )
+    return { sessionId, sessionCount, sessionStart, firstVisit }
+}
+
 /** The same visits with nothing to announce: what cannot be recorded is not announced, or it would be every run. */
 export function unannounced(visits: Record<string, Visit>): Record<string, Visit> {
   const quiet: Record<string, Visit> = {}
