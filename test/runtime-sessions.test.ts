@@ -13,11 +13,14 @@ import { LOOPBACK_ENDPOINT, loopbackLibraries, tinyLibrary } from './support/lib
 import { newMachine, type Machine } from './support/machine.js'
 import { requestsAfterExit } from './support/requests-after-exit.js'
 import { run, type RunResult } from './support/run.js'
+import { stalledListener, type StalledListener } from './support/stalled-listener.js'
 
 const MINUTE = 60_000
 const OTHER_PROPERTY = 'G-OTHER2345'
 
 let collector: Collector
+/** Where connections never complete: a program ends before its request is written. */
+let stalled: StalledListener
 let gtagLib: string
 let mpLib: string
 let otherLib: string
@@ -25,7 +28,7 @@ const libraries = loopbackLibraries()
 const removals: Array<() => void> = []
 
 before(async () => {
-  collector = await startCollector()
+  ;[collector, stalled] = await Promise.all([startCollector(), stalledListener()])
   ;[gtagLib, mpLib, otherLib] = await Promise.all([
     libraries.build('session-lib'),
     libraries.build('session-mp-lib', { apiSecret: 'test-secret' }),
@@ -37,6 +40,7 @@ before(async () => {
   ])
 })
 after(async () => {
+  stalled.close()
   await collector.close()
   libraries.remove()
   for (const remove of removals) remove()
@@ -83,6 +87,16 @@ test("two runs within a minute share a session: the first run on a fresh machine
   assert.equal(mp.protocol, 'mp')
   assert.equal(mp.session.id, first.session.id)
   assert.equal(JSON.parse(mp.body).events[0].params.engagement_time_msec, 1)
+})
+
+test("a first run whose request could not be written: its event waits with the first visit and the session's start, and the next run tells them", async () => {
+  const machine = newMachine(collector)
+  const cut = await machine.importLibraries([gtagLib], { env: { POPYLAR_ENDPOINT: stalled.url } })
+  assert.deepEqual([cut.result.code, cut.requests], [0, []])
+  const next = await oneRun(machine, [gtagLib])
+  assert.equal(next.events.length, 2, "the first run's event and the second's")
+  assert.deepEqual({ ...next.session, id: undefined }, { id: undefined, number: '1', starts: 1, firstVisits: 1 })
+  assert.equal(next.session.id, String(readConfig(machine).session.id), 'in the session the first run started')
 })
 
 test('a run 29 minutes after the last goes on in its session and keeps it alive; one 31 minutes after starts the next, numbered one more', async () => {
