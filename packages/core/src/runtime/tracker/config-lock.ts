@@ -23,6 +23,8 @@ function pause(ms: number): void {
  */
 export function withConfigLock<T>(host: ServerHost, waitMs: number, change: () => T): T | undefined {
   const { fs } = host
+  // No home: no config to undo, and no lock, which would land in the working directory.
+  if (!configPath(host)) return change()
   const lock = `${configPath(host)}.lock`
   if (!mayWrite(host, configDir(host))) throw new Error(`cannot write ${lock}`)
   for (let waited = 0; waited <= waitMs; waited++) {
