@@ -35,7 +35,8 @@ export function withConfigLock<T>(host: ServerHost, waitMs: number, change: () =
       if (code === 'ENOENT') return change()
       if (code !== 'EEXIST') throw error
       try {
-        if (Date.now() - fs.statSync(lock).mtimeMs > LOCK_STALE_MS) fs.unlinkSync(lock)
+        // lstat: a link left there is judged, and removed, itself (never what it points to).
+        if (Date.now() - fs.lstatSync(lock).mtimeMs > LOCK_STALE_MS) fs.unlinkSync(lock)
       } catch {}
       pause(1)
       continue
