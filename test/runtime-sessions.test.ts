@@ -5,7 +5,7 @@
 // config.json, as it would be after half an hour without a run. The collector checks every request against
 // the ones before it, as GA4 joins them.
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, lutimesSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { after, before, test } from 'node:test'
 import { pathToFileURL } from 'node:url'
 import { startCollector, type Collector, type ReceivedRequest } from '@popylar/tools/collector'
@@ -189,6 +189,14 @@ test('config.json locked by another program: the run goes out in the last record
   assert.deepEqual({ ...next.session, id: undefined }, { id: undefined, number: '2', starts: 1, firstVisits: 0 })
   assert.equal(existsSync(lock), false, 'the stale lock is gone')
   assert.equal(readConfig(machine).session.id, Number(next.session.id))
+
+  // A link in its place that points nowhere, left long ago: judged by itself, and taken over too.
+  lastRunAgo(machine, 31)
+  symlinkSync(`${machine.home.dir}/nowhere`, lock)
+  lutimesSync(lock, longAgo, longAgo)
+  const linked = await oneRun(machine, [gtagLib])
+  assert.deepEqual({ ...linked.session, id: undefined }, { id: undefined, number: '3', starts: 1, firstVisits: 0 })
+  assert.equal(existsSync(`${machine.home.dir}/nowhere`), false, 'nothing made where the link pointed')
 })
 
 test('POPYLAR_DEBUG shows the session a run would join, and records nothing of it: the next run announces what was shown', async () => {
