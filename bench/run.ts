@@ -1,4 +1,4 @@
-// npm run bench: every figure of issue 6, each against a baseline measured in the same run;
+// npm run bench: every figure, each against a baseline measured in the same run;
 // prints the table and writes bench/RESULTS.md.
 import { measureBatching } from './batching.js'
 import { measureBuildOverhead } from './build-overhead.js'
@@ -39,10 +39,9 @@ const machine = describeMachine()
 log(
   `popylar bench on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAtStart.toFixed(2)}`,
 )
-const { dir: coreDir, lockWaitS } = snapshotCore()
-if (lockWaitS > 5) log(`waited ${lockWaitS.toFixed(0)} s for /tmp/build.lock (someone was building packages/core)`)
+const coreDir = snapshotCore()
 const library = generateLibrary(tmpPath('library'))
-const results: Results = { machine, totalSeconds: 0, loadAtEnd: 0, lockWaitSeconds: lockWaitS }
+const results: Results = { machine, totalSeconds: 0, loadAtEnd: 0 }
 let namespace: Namespace | { unavailable: string } | undefined
 const stop = (signal: NodeJS.Signals) => {
   // The namespace's exit handler removes it; the children are ours and die with their stdio.
