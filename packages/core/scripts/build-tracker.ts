@@ -1,6 +1,6 @@
 // Minifies the tracker runtime into the text that the plugin inlines: one variant per protocol, so that
 // a library carries only the code for the protocol it uses. The text is the body of a function that
-// returns the import tracker (see src/runtime/inline-entry.ts).
+// returns the import tracker (see src/runtime/tracker/tracker-file.ts).
 import { build } from 'esbuild'
 import { writeFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
@@ -9,7 +9,7 @@ const DEFAULT_EXPORT = /export\s*\{\s*([\w$]+) as default\s*\};?\s*$/
 
 async function minify(measurementProtocol: boolean): Promise<string> {
   const result = await build({
-    entryPoints: [new URL('../src/runtime/inline-entry.ts', import.meta.url).pathname],
+    entryPoints: [new URL('../src/runtime/tracker/tracker-file.ts', import.meta.url).pathname],
     bundle: true,
     write: false,
     format: 'esm',

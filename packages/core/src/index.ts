@@ -1,2 +1,2 @@
-export { trackEvent, type TrackEventOptions } from './runtime/track-event.js'
-export { optOut, optIn, resetClientId, status, type TrackingStatus, type Channel } from './runtime/choices.js'
+export { trackEvent, type TrackEventOptions } from './runtime/package/track-event.js'
+export { optOut, optIn, resetClientId, status, type TrackingStatus, type Channel } from './runtime/package/choices.js'

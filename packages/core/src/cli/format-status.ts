@@ -1,5 +1,5 @@
 // The status, told to a person: the verdict first, then every channel and where it was found.
-import type { Channel, TrackingStatus } from '../runtime/choices.js'
+import type { Channel, TrackingStatus } from '../runtime/package/choices.js'
 
 function optInLine(status: TrackingStatus): string {
   if (status.optedIn) return 'given for every library'

@@ -2,7 +2,7 @@
 // The popylar command: the person running programs reads and changes their choices.
 import { parseArgs } from 'node:util'
 import packageJson from '../../package.json' with { type: 'json' }
-import { optIn, optOut, resetClientId, status } from '../runtime/choices.js'
+import { optIn, optOut, resetClientId, status } from '../runtime/package/choices.js'
 import { formatStatus } from './format-status.js'
 import { HELP, USAGE } from './usage.js'
 

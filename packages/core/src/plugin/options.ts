@@ -8,8 +8,8 @@ import {
   paramsProblem,
   TRACKER_PARAMS,
   clip,
-} from '../runtime/ga4-rules.js'
-import type { Consent, InjectedConfig } from '../runtime/types.js'
+} from '../runtime/tracker/ga4-rules.js'
+import type { Consent, InjectedConfig } from '../runtime/tracker/types.js'
 
 export interface PopylarOptions {
   /** GA4 Measurement Protocol secret: send to /mp/collect (JSON). Without it, the gtag protocol is used. */

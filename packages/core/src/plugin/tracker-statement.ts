@@ -1,6 +1,6 @@
 // The statement written into every entry chunk: the minified tracker and the resolved constants.
-import { stateKey } from '../runtime/shared-state.js'
-import type { InjectedConfig } from '../runtime/types.js'
+import { stateKey } from '../runtime/stub/shared-state.js'
+import type { InjectedConfig } from '../runtime/tracker/types.js'
 import { trackerBody } from './tracker-code.generated.js'
 
 /**

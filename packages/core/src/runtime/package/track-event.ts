@@ -1,6 +1,6 @@
 // Sending an event by hand, as the Python popylar's track_event did.
-import { eventNameProblem, paramsProblem, TRACKER_PARAMS, MEASUREMENT_ID } from './ga4-rules.js'
-import { enqueue } from './queue.js'
+import { eventNameProblem, paramsProblem, TRACKER_PARAMS, MEASUREMENT_ID } from '../tracker/ga4-rules.js'
+import { enqueue } from '../tracker/queue.js'
 
 export interface TrackEventOptions {
   /** GA4 Measurement Protocol secret: send JSON to /mp/collect instead of the gtag protocol. */

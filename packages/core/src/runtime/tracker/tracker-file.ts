@@ -3,7 +3,7 @@
 // one registered. The statement around it (plugin/tracker-statement.ts) calls that function only when
 // nothing is registered yet, so every later copy costs the parse of its text and one call.
 import { CARRIED_PROTOCOL } from './protocol.js'
-import { sharedState } from './shared-state.js'
+import { sharedState } from '../stub/shared-state.js'
 import { trackImport } from './track-import.js'
 
 const state = sharedState(CARRIED_PROTOCOL)

@@ -4,7 +4,7 @@
 import { configDir, writeAtomically } from './config-file.js'
 import { denoGranted, type ServerHost } from './host.js'
 import { collectUrl } from './protocol.js'
-import type { CarriedProtocol } from './shared-state.js'
+import type { CarriedProtocol } from '../stub/shared-state.js'
 import type { QueuedEvent } from './types.js'
 
 /** At most this many events are carried by one run; the oldest are dropped. */

@@ -1,5 +1,12 @@
 // The person's choices, read and written: what the popylar command and optOut/optIn/status do.
-import { configPath, newClientId, readConfig, writeConfig, type ConfigData, type ConfigRead } from './config-file.js'
+import {
+  configPath,
+  newClientId,
+  readConfig,
+  writeConfig,
+  type ConfigData,
+  type ConfigRead,
+} from '../tracker/config-file.js'
 import {
   envFlag,
   isCI,
@@ -8,9 +15,9 @@ import {
   projectPackageJson,
   pythonPopylarFile,
   type Refusal,
-} from './consent.js'
-import { detectHost, type ServerHost } from './host.js'
-import { discardOutbox, waitingEvents } from './outbox.js'
+} from '../tracker/consent.js'
+import { detectHost, type ServerHost } from '../tracker/host.js'
+import { discardOutbox, waitingEvents } from '../tracker/outbox.js'
 
 export interface Channel {
   /** What the channel is, as the docs name it. */

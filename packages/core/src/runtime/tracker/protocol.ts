@@ -1,5 +1,5 @@
 // The two wire formats GA4 accepts: gtag (/g/collect, no secret) and the Measurement Protocol (/mp/collect).
-import type { CarriedProtocol } from './shared-state.js'
+import type { CarriedProtocol } from '../stub/shared-state.js'
 import type { AnalyticsEvent, Destination } from './types.js'
 
 export interface CollectRequest {

@@ -1,8 +1,8 @@
 // What every copy of the tracker in one process shares, under a Symbol.for key: ESM and CJS builds,
 // several libraries, several versions of popylar. Its shape is a contract between those versions:
 // change it only together with the key.
-import { builtinOrGlobal } from './host.js'
-import type { InjectedConfig, QueuedEvent } from './types.js'
+import { builtinOrGlobal } from '../tracker/host.js'
+import type { InjectedConfig, QueuedEvent } from '../tracker/types.js'
 
 export type CarriedProtocol = 'mp' | 'gtag' | 'any'
 

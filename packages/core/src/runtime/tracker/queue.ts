@@ -17,7 +17,7 @@ import { showNoticeOnce } from './notice.js'
 import { holdUntilWritten, keepForLater, keepUnwritten, takeOutbox } from './outbox.js'
 import { buildRequest, CARRIED_PROTOCOL, type CollectRequest } from './protocol.js'
 import { sendFromServer } from './send-server.js'
-import { sharedState } from './shared-state.js'
+import { sharedState } from '../stub/shared-state.js'
 import type { QueuedEvent } from './types.js'
 
 let watchingExit = false
