@@ -56,7 +56,20 @@ function npmInstall(prefix: string, spec: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       NPM,
-      ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', '--loglevel=error', spec],
+      // Only files are wanted: no install script runs, and a package's engines field (the browser's asks for
+      // a newer Node than its binary needs) never stops the install.
+      [
+        'install',
+        '--prefix',
+        prefix,
+        '--no-audit',
+        '--no-fund',
+        '--no-save',
+        '--ignore-scripts',
+        '--engine-strict=false',
+        '--loglevel=error',
+        spec,
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     )
     let stderr = ''
