@@ -1,6 +1,7 @@
 // `npm run demo`: every built fixture library, each output format, imported by a fresh Node process
 // on a "new machine" (an empty home), with a local stand-in for Google Analytics on 127.0.0.1. Prints
-// what arrived, then shows that an opted-out run sends nothing. Exits 1 if an expected event is missing.
+// what arrived, then shows that an opted-out run sends nothing, and ends with the report that popylar-ga
+// makes of what was sent. Exits 1 if an expected event is missing.
 import { startCollector, type Collector, type ReceivedEvent, type ReceivedRequest } from '@popylar/tools/collector'
 import {
   CONSUMER_APPS,
@@ -14,6 +15,7 @@ import {
 import { loadLibraries, runProgram } from '../test/support/load-libraries.js'
 import { requestsAfterExit } from '../test/support/requests-after-exit.js'
 import type { RunResult } from '../test/support/run.js'
+import { reportWhatWasSent } from './demo-report.js'
 
 interface Row {
   bundler: string
@@ -118,7 +120,9 @@ function table(rows: Row[]): string {
 
 async function main(): Promise<number> {
   assertBuilt(...allFixtureFiles())
-  const collector = await startCollector()
+  // Every request of the run, kept past the collector.clear() between programs, for the report at the end.
+  const sentDuringDemo: ReceivedRequest[] = []
+  const collector = await startCollector({ onRequest: (request) => sentDuringDemo.push(request) })
   try {
     console.log(`popylar demo: a local stand-in for Google Analytics listens on ${collector.url}`)
     console.log('Each build below is loaded by a fresh Node process, on a machine that has never run popylar.\n')
@@ -151,9 +155,9 @@ async function main(): Promise<number> {
     const total = libraryRows.length + consumerRows.length
     if (failed.length || !silent) return 1
     console.log(
-      `✔ ${total} of ${total} programs sent their one event, all valid by GA4's rules; the opted-out one sent nothing.`,
+      `✔ ${total} of ${total} programs sent their one event, all valid by GA4's rules; the opted-out one sent nothing.\n`,
     )
-    return 0
+    return (await reportWhatWasSent(sentDuringDemo)) ? 0 : 1
   } finally {
     await collector.close()
   }

@@ -7,6 +7,9 @@ export interface Section {
   codeBlocks: Array<{ language: string; text: string }>
 }
 
+/** The line under a table's header: | --- | :-: |, with or without spaces. */
+const TABLE_RULE = /^\|\s*:?-{3,}/
+
 export function markdownSections(text: string): Section[] {
   const sections: Section[] = [{ heading: '', tables: [], codeBlocks: [] }]
   const lines = text.split('\n')
@@ -20,7 +23,7 @@ export function markdownSections(text: string): Section[] {
       section.codeBlocks.push({ language: fence[1]!, text: body.join('\n') })
     } else if (/^#+ /.test(line)) {
       sections.push({ heading: line.replace(/^#+ /, ''), tables: [], codeBlocks: [] })
-    } else if (line.startsWith('|') && lines[i + 1]?.startsWith('|---')) {
+    } else if (line.startsWith('|') && TABLE_RULE.test(lines[i + 1] ?? '')) {
       const rows: string[][] = []
       for (i += 2; i < lines.length && lines[i]!.startsWith('|'); i++)
         rows.push(
