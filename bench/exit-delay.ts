@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { freshHome, run, type Home, type RunResult } from '../test/support/run.js'
 import { clientIdOf, countDelivery, eventsByClient, type DeliveryCount } from './delivery.js'
 import type { Namespace } from './netns.js'
-import { COMPILED_ENDPOINTS, NETWORK_STATES, type NetworkState, type OpenState } from './network-states.js'
+import { NETWORK_STATES, type NetworkState, type OpenState } from './network-states.js'
 import { tmpPath } from './paths.js'
 import { buildSmallLibrary } from './small-library.js'
 import { alternate, compare, type Comparison } from './stats.js'
@@ -40,7 +40,8 @@ export interface ExitPrograms {
   plain: string
   /** The instrumented program for an endpoint compiled into the library, built on first use. */
   tracked(endpoint: string): Promise<string>
-  carrier: string
+  /** The next run's program, another library of the same author (the same measurement id and endpoint): only it may carry the event. */
+  carrier(endpoint: string): Promise<string>
 }
 
 export async function buildExitPrograms(coreDir: string): Promise<ExitPrograms> {
@@ -51,23 +52,26 @@ export async function buildExitPrograms(coreDir: string): Promise<ExitPrograms> 
     worksMs?: number,
   ) => program(dir, await buildSmallLibrary({ dir, name, plugin }), worksMs)
   const base = tmpPath('exit-delay')
-  const tracked = new Map<string, Promise<string>>()
+  const built = new Map<string, Promise<string>>()
+  const once = (key: string, build: () => Promise<string>) => {
+    if (!built.has(key)) built.set(key, build())
+    return built.get(key)!
+  }
   return {
     plain: await make(join(base, 'plain'), EXIT_LIBRARY, false),
-    tracked(endpoint) {
-      let built = tracked.get(endpoint)
-      if (!built) {
-        built = make(join(base, `tracked-${tracked.size}`), EXIT_LIBRARY, { coreDir, options: { endpoint } })
-        tracked.set(endpoint, built)
-      }
-      return built
-    },
-    carrier: await make(
-      join(base, 'carrier'),
-      CARRIER_LIBRARY,
-      { coreDir, options: { endpoint: COMPILED_ENDPOINTS.loopback } },
-      CARRIER_WORKS_MS,
-    ),
+    tracked: (endpoint) =>
+      once(`tracked ${endpoint}`, () =>
+        make(join(base, `tracked-${built.size}`), EXIT_LIBRARY, { coreDir, options: { endpoint } }),
+      ),
+    carrier: (endpoint) =>
+      once(`carrier ${endpoint}`, () =>
+        make(
+          join(base, `carrier-${built.size}`),
+          CARRIER_LIBRARY,
+          { coreDir, options: { endpoint } },
+          CARRIER_WORKS_MS,
+        ),
+      ),
   }
 }
 
@@ -91,7 +95,12 @@ async function measureState(
       misbehaved: 0,
     }
   }
-  const open = await state.open(namespace && !('unavailable' in namespace) ? namespace : undefined)
+  let open: OpenState
+  try {
+    open = await state.open(namespace && !('unavailable' in namespace) ? namespace : undefined)
+  } catch (error) {
+    return { state, notMeasured: (error as Error).message, misbehaved: 0 }
+  }
   const homes: Home[] = []
   let misbehaved = 0
   const trackedHomes: Home[] = []
@@ -107,7 +116,10 @@ async function measureState(
       if (tracked) trackedHomes.push(home)
       return result.ms
     }
-    const trackedProgram = await programs.tracked(open.endpoint)
+    const [trackedProgram, carrier] = await Promise.all([
+      programs.tracked(open.endpoint),
+      programs.carrier(open.endpoint),
+    ])
     const { a, b } = await alternate(
       runs,
       () => timed(programs.plain, false),
@@ -118,7 +130,7 @@ async function measureState(
       await sleep(open.settleMs)
       const before = eventsByClient(open.collector, EXIT_LIBRARY)
       // The next run in the same home, importing another instrumented library, carries whatever the first left for it.
-      for (const home of trackedHomes) await runIn(open, programs.carrier, home)
+      for (const home of trackedHomes) await runIn(open, carrier, home)
       await sleep(open.settleMs)
       delivery = countDelivery(
         trackedHomes.map((home) => clientIdOf(home.configFile)),
@@ -138,9 +150,11 @@ export async function measureExitDelay(
   runs: number,
   namespace: Namespace | { unavailable: string } | undefined,
   log: (line: string) => void,
+  /** Only the states whose label holds this text (npm run bench -- --states proxy). */
+  only = '',
 ): Promise<ExitDelayResult[]> {
   const results: ExitDelayResult[] = []
-  for (const state of NETWORK_STATES) {
+  for (const state of NETWORK_STATES.filter((candidate) => candidate.label.includes(only))) {
     const result = await measureState(state, programs, runs, namespace)
     const wall = result.wall
     log(

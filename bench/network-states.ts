@@ -6,6 +6,8 @@ import { startCollector, type Collector } from '@popylar/tools/collector'
 import { startLatencyProxy } from '@popylar/tools/latency-proxy'
 import type { Namespace } from './netns.js'
 import { startTlsFront } from '@popylar/tools/tls-front'
+import { failingProxy, recordingProxy, type FailingProxyKind } from '@popylar/tools/http-proxy'
+import { isolatedNetwork } from '@popylar/tools/isolated-network'
 
 export const COMPILED_ENDPOINTS = {
   // Replaced at run time by POPYLAR_ENDPOINT; port 9 (discard) on loopback should that ever fail.
@@ -92,6 +94,53 @@ async function closedPort(): Promise<number> {
   return port
 }
 
+/**
+ * A network that opens only through a proxy: the program runs in a namespace of its own with nothing but
+ * its loopback, where a real proxy (the npm package proxy) listens and reaches the collector outside;
+ * the direct path is closed. HTTPS goes through a CONNECT tunnel to the TLS front, HTTP as an
+ * absolute-form request.
+ */
+async function throughProxy(secure: boolean): Promise<OpenState> {
+  const network = await isolatedNetwork()
+  const collector = await startCollector()
+  const front = await startTlsFront(collector.port)
+  const proxy = recordingProxy()
+  const proxyUrl = `http://127.0.0.1:${await network.serve(proxy.server)}`
+  return {
+    endpoint: secure ? `https://localhost:${front.port}` : collector.url,
+    env: secure ? { HTTPS_PROXY: proxyUrl, NODE_EXTRA_CA_CERTS: front.certificateFile } : { HTTP_PROXY: proxyUrl },
+    wrap: (command, args) => [network.prefix[0]!, [...network.prefix.slice(1), command, ...args]],
+    collector,
+    settleMs: 300,
+    async close() {
+      proxy.server.closeAllConnections()
+      proxy.server.close()
+      network.close()
+      await front.close()
+      await collector.close()
+    },
+  }
+}
+
+/** The same closed network, with a proxy that refuses connections, or accepts them and never answers. */
+async function behindFailingProxy(kind: 'refuses' | FailingProxyKind): Promise<OpenState> {
+  const network = await isolatedNetwork()
+  const proxy = kind === 'refuses' ? undefined : failingProxy(kind)
+  // Inside the namespace nothing listens but what was served: port 9 refuses.
+  const proxyUrl = `http://127.0.0.1:${proxy ? await network.serve(proxy.server) : 9}`
+  return {
+    // Plain HTTP: a finished Node program would not even try HTTPS.
+    endpoint: COMPILED_ENDPOINTS.loopback,
+    env: { HTTPS_PROXY: proxyUrl, HTTP_PROXY: proxyUrl },
+    wrap: (command, args) => [network.prefix[0]!, [...network.prefix.slice(1), command, ...args]],
+    settleMs: 0,
+    async close() {
+      proxy?.close()
+      network.close()
+    },
+  }
+}
+
 function inNamespace(endpoint: string) {
   return async (namespace?: Namespace): Promise<OpenState> => {
     if (!namespace) throw new Error('no namespace')
@@ -145,6 +194,30 @@ export const NETWORK_STATES: NetworkState[] = [
         close: async () => {},
       }
     },
+  },
+  {
+    label: 'HTTP through a proxy on loopback (absolute form)',
+    answersInTime: true,
+    needsNamespace: false,
+    open: () => throughProxy(false),
+  },
+  {
+    label: 'HTTPS through a proxy on loopback (CONNECT)',
+    answersInTime: true,
+    needsNamespace: false,
+    open: () => throughProxy(true),
+  },
+  {
+    label: 'proxy refuses the connection',
+    answersInTime: false,
+    needsNamespace: false,
+    open: () => behindFailingProxy('refuses'),
+  },
+  {
+    label: 'proxy accepts, never answers',
+    answersInTime: false,
+    needsNamespace: false,
+    open: () => behindFailingProxy('hangs'),
   },
   {
     label: 'host name does not resolve',

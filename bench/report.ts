@@ -7,6 +7,7 @@ import { CARRIER_WORKS_MS, type ExitDelayResult } from './exit-delay.js'
 import type { HookCallsResult } from './hook-calls.js'
 import type { ImportCostResult } from './import-cost.js'
 import type { Machine } from './machine.js'
+import { JUNK_FILES, type OutboxCostResult } from './outbox-cost.js'
 import { BENCH_DIR } from './paths.js'
 import type { ConsumerSize, FormatSize } from './size.js'
 import type { Comparison, Summary } from './stats.js'
@@ -29,6 +30,7 @@ export interface Results {
   buildOverhead?: BuildOverheadResult[] | Error
   hookCalls?: HookCallsResult[] | Error
   importCost?: ImportCostResult | Error
+  outboxCost?: OutboxCostResult | Error
   exitDelay?: ExitDelayResult[] | Error
   sizes?: { formats: FormatSize[]; consumers: ConsumerSize[] } | Error
   batching?: BatchingResult | Error
@@ -37,6 +39,7 @@ export interface Results {
 export const GOALS = {
   buildOverhead: 0.03,
   importCostMs: 0.5,
+  outboxCostMs: 1,
   exitDelayMs: 20,
   delivery: 0.99,
   trackerGzipBytes: 2048,
@@ -140,6 +143,23 @@ function importCostRows(result: ImportCostResult | Error | undefined): Row[] {
       goal: '—',
       status: 'no goal',
       detail: `the send that runs in a timer once the import has returned: ${versus(result.deferred)}`,
+    },
+  ]
+}
+
+function outboxCostRows(result: OutboxCostResult | Error | undefined): Row[] {
+  const figure = `outbox cost: ${JUNK_FILES.toLocaleString('en')} junk files`
+  const goal = `≤ ${GOALS.outboxCostMs} ms added`
+  if (!result) return []
+  if (result instanceof Error) return [failed(figure, goal, result)]
+  const added = result.deferred.difference
+  return [
+    {
+      figure,
+      measured: signed(added, `${ms(added)} ms`),
+      goal,
+      status: check(added <= GOALS.outboxCostMs),
+      detail: `main-thread work after each import: empty outbox ${spread(result.deferred.a)} → ${JUNK_FILES} files in it ${spread(result.deferred.b)}, n=${result.deferred.a.n}+${result.deferred.b.n}; the imports themselves: ${spread(result.import.a)} → ${spread(result.import.b)}`,
     },
   ]
 }
@@ -265,6 +285,7 @@ export function tableRows(results: Results): Row[] {
     ...buildOverheadRows(results.buildOverhead),
     ...hookCallRows(results.hookCalls),
     ...importCostRows(results.importCost),
+    ...outboxCostRows(results.outboxCost),
     ...exitDelayRows(results.exitDelay),
     ...deliveryRows(results.exitDelay),
     ...sizeRows(results.sizes),
@@ -314,15 +335,24 @@ ${renderTable(rows)}
   hooks (the plugin rebuilt from \`popylarFactory\` with a counter on each hook).
 - import cost: one process; \`performance.now()\` around \`await import()\` of a fresh copy of the small library (bench/small-library.ts),
   plain and instrumented alternating, each copy under its own package name so the tracker queues an event every time.
+- outbox cost: one process importing fresh copies of the small library, each under its own package name, with
+  XDG_CONFIG_HOME switched before each import between two config homes with the same client id: one whose outbox folder is
+  empty (A), one whose outbox holds ${JUNK_FILES.toLocaleString('en')} files that are not events for this program (B: half of them
+  names of no meaning, half events for other measurement ids). The figure is the main-thread work during the 40 ms after each
+  import (\`performance.eventLoopUtilization\`), where the send and the look into the outbox run.
 - exit delay: \`node program.mjs\` (a program whose only statement imports the library), spawn to exit, each run with a fresh home.
   Latency states go through tools/latency-proxy.ts, a user-space proxy: it delays the connection to the collector and every chunk,
   but not the TCP handshake, which the kernel completes at once. Over plain HTTP the request is then written at once and the proxy
   delivers it after the program has gone; the HTTPS states (library built for https://localhost:PORT, a TLS front with a certificate
   made for the run and trusted through NODE_EXTRA_CA_CERTS, tools/tls-front.ts) put the TLS handshake on the delayed link, so the
   request can be written only after real round trips, as to Google. Name-lookup states run inside a network namespace made by the
-  bench, whose resolv.conf names a loopback server that answers NXDOMAIN or nothing (bench/netns.ts).
+  bench, whose resolv.conf names a loopback server that answers NXDOMAIN or nothing (bench/netns.ts). Proxy states run the
+  program in a network namespace with nothing but its loopback (tools/isolated-network.ts), HTTPS_PROXY or HTTP_PROXY naming a
+  real proxy (the npm package proxy) on that loopback, which alone reaches the collector: the direct path is closed. A proxy that
+  refuses is a closed port there; one that never answers accepts and stays silent (tools/http-proxy.ts).
 - delivery: the same instrumented runs; each run's client id (one home each) names its event; then one more run in each home,
-  a program that imports another instrumented library and keeps working for ${CARRIER_WORKS_MS / 1000} s (as a build, a test run or a
+  a program that imports another instrumented library of the same author (the same measurement id and endpoint, which a kept
+  event needs to leave) and keeps working for ${CARRIER_WORKS_MS / 1000} s (as a build, a test run or a
   server does), carries what the first could not write before it ended (the outbox, popylar/outbox/).
 - bundle size: the small library built by each bundler in each format, plain and instrumented, all outputs minified by esbuild, gzipped
   (zlib default level); production browser bundle: an app importing the ESM build of each, bundled for the browser in production mode by each bundler.

@@ -3,51 +3,103 @@
 // the next run that sends carries it. A request that was written is never kept, so nothing arrives
 // twice; every "no" is checked again before a waiting event leaves, and an opt-out deletes them.
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createServer, type AddressInfo, type Server } from 'node:net'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { after, before, describe, test } from 'node:test'
 import { startCollector, type Collector } from '@popylar/tools/collector'
-import { loopbackLibraries } from './support/library.js'
+import { LOOPBACK_ENDPOINT, loopbackLibraries, TEST_MEASUREMENT_ID } from './support/library.js'
 import { newMachine, type Machine } from './support/machine.js'
+import { requestsAfterExit } from './support/requests-after-exit.js'
 import { run } from './support/run.js'
 import { stalledListener, type StalledListener } from './support/stalled-listener.js'
 
 let collector: Collector
+/** A collector that no library is built for: whatever reaches it was sent where a file said. */
+let elsewhere: Collector
 let stalled: StalledListener
 let first: string
 let second: string
 let measured: string
 /** A library built for an HTTPS endpoint on loopback, where a plain TCP listener counts the connections. */
 let secure: string
+/** A library built for the collector itself, run without POPYLAR_ENDPOINT: each event goes where it says. */
+let direct: string
 let tcp: Server
 let connections = 0
 const libraries = loopbackLibraries()
 
 before(async () => {
-  ;[collector, stalled] = await Promise.all([startCollector(), stalledListener()])
+  ;[collector, elsewhere, stalled] = await Promise.all([startCollector(), startCollector(), stalledListener()])
   tcp = createServer((socket) => {
     connections++
     socket.destroy()
   })
   await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve))
   const endpoint = `https://127.0.0.1:${(tcp.address() as AddressInfo).port}`
-  ;[first, second, measured, secure] = await Promise.all([
+  ;[first, second, measured, secure, direct] = await Promise.all([
     libraries.build('first-lib'),
     libraries.build('second-lib'),
     libraries.build('mp-lib', { apiSecret: 'test-secret' }),
     libraries.build('secure-lib', { endpoint }),
+    libraries.build('direct-lib', { endpoint: collector.url }),
   ])
 })
 after(async () => {
   tcp.close()
   stalled.close()
-  await collector.close()
+  await Promise.all([collector.close(), elsewhere.close()])
   libraries.remove()
 })
 
 const outboxDir = (machine: Machine) => join(machine.home.configHome, 'popylar', 'outbox')
+/** The file where a run keeps events for a library of the test measurement id (gtag.G-TEST1234.0.json). */
+const slotFile = (machine: Machine, slot = 0, measurementId = TEST_MEASUREMENT_ID) =>
+  join(outboxDir(machine), `gtag.${measurementId}.${slot}.json`)
+/** Writes a file in the outbox, as someone other than the tracker could. */
+function plant(machine: Machine, name: string, content: string): string {
+  mkdirSync(outboxDir(machine), { recursive: true, mode: 0o700 })
+  const file = join(outboxDir(machine), name)
+  writeFileSync(file, content)
+  return file
+}
+/** A kept event as the tracker writes it, for the test measurement id, with changes. */
+const keptEvent = (changes: Record<string, unknown> = {}, params: Record<string, unknown> = {}) => ({
+  measurementId: TEST_MEASUREMENT_ID,
+  endpoint: LOOPBACK_ENDPOINT,
+  packageName: 'kept-lib',
+  consent: 'opt-out',
+  ci: true,
+  notice: false,
+  time: Date.now() - 60_000,
+  event: {
+    name: 'import',
+    params: {
+      package_name: 'kept-lib',
+      package_version: '1.0.0',
+      runtime: 'node',
+      runtime_version: '20.0.0',
+      os: 'linux',
+      arch: 'x64',
+      ci: 'false',
+      ...params,
+    },
+  },
+  ...changes,
+})
+
 /** The files in which events of one protocol wait. */
 const waitingFiles = (machine: Machine, protocol: 'gtag' | 'mp') =>
   existsSync(outboxDir(machine))
@@ -283,29 +335,18 @@ describe('events a program could not send', () => {
         null,
         7,
         { event: 'x' },
-        { measurementId: 'G-TEST123', event: { name: 'import', params: {} }, time: 'soon' },
-        { measurementId: 'G-TEST123', endpoint: 'not a url', event: { name: 'import', params: {} }, time: Date.now() },
+        keptEvent({ time: 'soon' }),
+        keptEvent({ endpoint: 'not a url' }),
+        keptEvent({ consent: 'maybe' }),
+        keptEvent({ event: { name: 'import' } }),
       ]),
     ],
-    [
-      'an event older than 72 hours',
-      JSON.stringify([
-        {
-          measurementId: 'G-TEST123',
-          packageName: 'old-lib',
-          consent: 'opt-out',
-          ci: true,
-          event: { name: 'import', params: {} },
-          time: Date.now() - 73 * 3600_000,
-        },
-      ]),
-    ],
+    ['an event older than 72 hours', JSON.stringify([keptEvent({ time: Date.now() - 73 * 3600_000 })])],
   ]) {
     test(`an outbox that holds ${what} is dropped; the program and its own event are unharmed`, async () => {
       const machine = newMachine(collector)
       await machine.importLibraries([second], { expect: 1 })
-      mkdirSync(outboxDir(machine), { recursive: true })
-      writeFileSync(join(outboxDir(machine), 'gtag.1.2.left.json'), content!)
+      plant(machine, 'gtag.G-TEST1234.0.json', content!)
       const { result, requests } = await machine.importLibraries([second], { expect: 1 })
       assert.deepEqual(outcome(result), { code: 0, stdout: '', stderr: '' })
       assert.deepEqual(packagesSent(requests), ['second-lib'])
@@ -313,4 +354,116 @@ describe('events a program could not send', () => {
       assert.equal(nothingWaits(machine), true)
     })
   }
+})
+
+describe('kept events are data, not instructions', () => {
+  test('a kept event leaves only for a measurement id and collector that a library of the program sends to, and only as GA4 would take it', async () => {
+    const machine = newMachine(collector)
+    await machine.importLibraries([direct], { expect: 1 })
+    const here = { endpoint: collector.url }
+    const named = (name: string, changes: Record<string, unknown> = {}, params: Record<string, unknown> = {}) =>
+      keptEvent({ ...here, packageName: name, ...changes }, { package_name: name, ...params })
+    const events = JSON.stringify([
+      named('good-lib'),
+      named('redirected-lib', { endpoint: elsewhere.url }),
+      named('foreign-id-lib', { measurementId: 'G-EVIL9999' }),
+      named('long-value-lib', {}, { note: 'x'.repeat(5000) }),
+      named('bad-param-lib', {}, { 'bad-name': 1 }),
+      named('future-lib', { time: Date.now() + 3600_000 }),
+      named('disguised-lib', {}, { package_name: 'good-lib' }),
+      named('bad-event-lib', { event: { name: '1st', params: { package_name: 'bad-event-lib' } } }),
+    ])
+    plant(machine, 'gtag.1.2.json', events) // as the outbox was once named
+    plant(machine, 'gtag.G-TEST1234.0.json', events)
+    const foreign = plant(
+      machine,
+      'gtag.G-EVIL9999.0.json',
+      JSON.stringify([named('foreign-lib', { measurementId: 'G-EVIL9999', endpoint: elsewhere.url })]),
+    )
+
+    const { result, requests } = await machine.importLibraries([direct], {
+      expect: 1,
+      env: { POPYLAR_ENDPOINT: undefined },
+    })
+    assert.deepEqual(outcome(result), { code: 0, stdout: '', stderr: '' })
+    assert.deepEqual(packagesSent(requests), ['direct-lib', 'good-lib'])
+    assert.deepEqual(
+      requests.map((request) => [request.measurementId, request.problems]),
+      [[TEST_MEASUREMENT_ID, []]],
+    )
+    assert.deepEqual(elsewhere.requests, [], 'nothing went where a file said')
+    assert.equal(existsSync(foreign), true, 'events for a measurement id no library here sends to are not touched')
+  })
+
+  test('POPYLAR_ENDPOINT is never written into kept events: they keep the endpoint the library was built with', async () => {
+    const machine = newMachine(collector)
+    await runCut(machine, [first])
+    const kept = waitingFiles(machine, 'gtag').map((name) => readFileSync(join(outboxDir(machine), name), 'utf8'))
+    assert.equal(kept.length, 1)
+    assert.doesNotMatch(kept[0]!, new RegExp(stalled.url.replace(/\./g, '\\.')))
+    assert.deepEqual(
+      JSON.parse(kept[0]!).map((item: { endpoint: string }) => item.endpoint),
+      [LOOPBACK_ENDPOINT],
+    )
+  })
+
+  test('a 100 MB file in the outbox is deleted unread: no stall, no memory spike, nothing left behind', async () => {
+    const machine = newMachine(collector)
+    await machine.importLibraries([second], { expect: 1 })
+    const event = JSON.stringify(keptEvent())
+    const huge = `[${`${event},`.repeat(Math.ceil(100e6 / (event.length + 1)))}${event}]`
+    plant(machine, 'gtag.1.2.json', huge)
+    const slot = plant(machine, 'gtag.G-TEST1234.0.json', huge)
+    // A heap of 64 MB: reading the file would end the program (out of memory).
+    const smallHeap = () =>
+      run(process.execPath, ['--max-old-space-size=64', '--input-type=module', '-e', `import ${urlOf(second)}`], {
+        env: { ...machine.home.env, POPYLAR_ENDPOINT: collector.url },
+        cwd: machine.home.cwd,
+      })
+    collector.clear()
+    const result = await smallHeap()
+    assert.deepEqual(outcome(result), { code: 0, stdout: '', stderr: '' })
+    assert.deepEqual(packagesSent(await requestsAfterExit(collector, 1)), ['second-lib'])
+    assert.equal(existsSync(slot), false, 'the file is deleted')
+    assert.deepEqual(
+      readdirSync(outboxDir(machine)).filter((name) => name.endsWith('.taken') || name.endsWith('.tmp')),
+      [],
+      'no ….taken or ….tmp stays behind',
+    )
+    const again = await smallHeap()
+    assert.ok(
+      again.ms < result.ms + 500 && result.ms < again.ms + 500,
+      `as fast as a run without it: ${result.ms.toFixed(0)} ms, then ${again.ms.toFixed(0)} ms`,
+    )
+  })
+
+  test('an outbox that is a link to another folder is never followed: nothing there is read, deleted or written', async () => {
+    const machine = newMachine(collector)
+    await machine.importLibraries([second], { expect: 1 })
+    const target = mkdtempSync(join(tmpdir(), 'popylar-elsewhere-'))
+    after(() => rmSync(target, { recursive: true, force: true }))
+    const events = JSON.stringify([keptEvent()])
+    writeFileSync(join(target, 'gtag.1.2.json'), events)
+    writeFileSync(join(target, 'gtag.G-TEST1234.0.json'), events)
+    symlinkSync(target, outboxDir(machine))
+    const { requests } = await machine.importLibraries([second], { expect: 1 })
+    assert.deepEqual(packagesSent(requests), ['second-lib'])
+    await runEndingUnwritten(machine, [first])
+    assert.deepEqual(readdirSync(target).sort(), ['gtag.1.2.json', 'gtag.G-TEST1234.0.json'], 'untouched')
+    assert.equal(lstatSync(outboxDir(machine)).isSymbolicLink(), true)
+  })
+
+  test('a file of kept events that is a link is deleted, not read; what it points to is untouched', async () => {
+    const machine = newMachine(collector)
+    await machine.importLibraries([second], { expect: 1 })
+    const outside = join(machine.home.dir, 'outside.json')
+    const content = JSON.stringify([keptEvent()])
+    writeFileSync(outside, content)
+    plant(machine, 'placeholder', '')
+    symlinkSync(outside, slotFile(machine, 3))
+    const { requests } = await machine.importLibraries([second], { expect: 1 })
+    assert.deepEqual(packagesSent(requests), ['second-lib'])
+    assert.equal(existsSync(slotFile(machine, 3)), false)
+    assert.equal(readFileSync(outside, 'utf8'), content)
+  })
 })

@@ -7,6 +7,8 @@ import { pathToFileURL } from 'node:url'
 export interface ImportSample {
   kind: 'a' | 'b'
   file: string
+  /** Variables set before this import (and left set during the pause that follows it). */
+  env?: Record<string, string>
 }
 
 export interface ImportJob {
@@ -28,6 +30,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const timings: ImportTiming[] = []
 for (const sample of job.samples) {
   const url = pathToFileURL(sample.file).href
+  Object.assign(process.env, sample.env)
   const started = performance.now()
   await import(url)
   const importMs = performance.now() - started

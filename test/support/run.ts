@@ -14,9 +14,9 @@ export interface RunResult {
   ms: number
 }
 
-/** Variables that change what the tracker does: never inherited from the test machine. */
+/** Variables that change what the tracker does (a proxy of the test machine's, too): never inherited from the test machine. */
 const TRACKER_VARIABLES =
-  /^(CI|CONTINUOUS_INTEGRATION|BUILD_NUMBER|RUN_ID|GITHUB_ACTIONS|GITLAB_CI|TF_BUILD|BUILDKITE|CIRCLECI|TRAVIS|JENKINS_URL|TEAMCITY_VERSION|CODEBUILD_BUILD_ID|BITBUCKET_BUILD_NUMBER|DO_NOT_TRACK|POPYLAR_.*|XDG_CONFIG_HOME|APPDATA|NODE_ENV|NODE_OPTIONS)$/
+  /^(CI|CONTINUOUS_INTEGRATION|BUILD_NUMBER|RUN_ID|GITHUB_ACTIONS|GITLAB_CI|TF_BUILD|BUILDKITE|CIRCLECI|TRAVIS|JENKINS_URL|TEAMCITY_VERSION|CODEBUILD_BUILD_ID|BITBUCKET_BUILD_NUMBER|DO_NOT_TRACK|POPYLAR_.*|XDG_CONFIG_HOME|APPDATA|NODE_ENV|NODE_OPTIONS|(HTTPS?|NO|ALL)_PROXY|(https?|no|all)_proxy|NODE_USE_ENV_PROXY)$/
 
 export interface Home {
   /** The fake home directory (HOME). */

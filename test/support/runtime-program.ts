@@ -24,10 +24,14 @@ export interface ProgramOptions {
   config?: unknown
   /** Deno's permission flags; every permission (-A) unless given. Other runtimes ask for none. */
   denoPermissions?: string[]
+  /** Options for Node or Bun, before the program's file (--permission…). */
+  runtimeArgs?: string[]
   /** On a pseudo-terminal (stdout and stderr both): a permission prompt would show there, and wait. */
   terminal?: boolean
   /** Requests to wait for before the quiet moment that shows any extra one (default 0). */
   expect?: number
+  /** A command that runs the program (its command line appended): `sh -c 'umask 000; exec "$@"' sh`, a network namespace… */
+  prefix?: string[]
 }
 
 export interface ProgramRun extends RunResult {
@@ -37,8 +41,15 @@ export interface ProgramRun extends RunResult {
   requests: ReceivedRequest[]
 }
 
-export function commandLine(runtime: Runtime, file: string, denoPermissions = ['-A']): string[] {
-  return runtime.kind === 'deno' ? [runtime.binary, 'run', ...denoPermissions, file] : [runtime.binary, file]
+export function commandLine(
+  runtime: Runtime,
+  file: string,
+  denoPermissions = ['-A'],
+  runtimeArgs: string[] = [],
+): string[] {
+  return runtime.kind === 'deno'
+    ? [runtime.binary, 'run', ...denoPermissions, file]
+    : [runtime.binary, ...runtimeArgs, file]
 }
 
 /** Runs the program and collects what it sent. */
@@ -55,7 +66,10 @@ export async function runProgram(
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(home.cwd, name), text)
   // Deno would ask its release server for updates: nothing but the local collector may be reached.
   const env = { ...home.env, POPYLAR_ENDPOINT: collector.url, DENO_NO_UPDATE_CHECK: '1', ...options.env }
-  const [command, ...args] = commandLine(runtime, file, options.denoPermissions)
+  const [command, ...args] = [
+    ...(options.prefix ?? []),
+    ...commandLine(runtime, file, options.denoPermissions, options.runtimeArgs),
+  ]
   collector.clear()
   if (options.terminal) {
     const shown = await runInTerminal([command!, ...args], { env, cwd: home.cwd })

@@ -10,8 +10,8 @@ import { RUNTIME_VERSIONS, type RuntimeName } from './pinned-versions.js'
 export type RuntimeKind = 'node' | 'bun' | 'deno'
 
 export interface Runtime {
-  /** e.g. node18, bun, deno. */
-  name: RuntimeName
+  /** e.g. node18, bun, deno: a runtime of the matrix; node for the Node.js that runs the tests. */
+  name: RuntimeName | 'node'
   /** What the tracker reports as `runtime`. */
   kind: RuntimeKind
   /** Absolute path of the executable. */
@@ -111,6 +111,16 @@ export const nodeRuntime = (major: 18 | 20 | 22 | 24 | 26): Promise<Runtime> =>
   install(`node${major}`, nodePackage(major))
 export const bunRuntime = (): Promise<Runtime> => install('bun', bunPackage())
 export const denoRuntime = (): Promise<Runtime> => install('deno', denoPackage())
+
+/** The Node.js that runs the tests. */
+export function thisNode(): Runtime {
+  return { name: 'node', kind: 'node', binary: process.execPath, version: process.versions.node }
+}
+
+/** Node (the one running the tests), Bun and Deno, by name: one of each runtime, for the tests that run a program in all three. */
+export function everyRuntimeKind(): Record<string, Promise<Runtime>> {
+  return { node: Promise.resolve(thisNode()), bun: bunRuntime(), deno: denoRuntime() }
+}
 
 /** Every runtime of the matrix, by name: each installs on first use. */
 export const RUNTIMES = Object.fromEntries(

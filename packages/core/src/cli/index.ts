@@ -25,9 +25,29 @@ function parse(argv: string[]) {
   }
 }
 
+/** What a system error says, without the call and path Node adds: "no space left on device (ENOSPC)". */
+function systemProblem(error: NodeJS.ErrnoException): string {
+  const said = /^[A-Z]+: ([^,]+)/.exec(error.message)?.[1] ?? error.message
+  return error.code ? `${said} (${error.code})` : said
+}
+
+/** Records a choice, or fails with one line that says why it could not be saved. */
+async function record<T>(what: string, change: () => Promise<T>): Promise<T> {
+  try {
+    return await change()
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (!code || !/^E[A-Z]+$/.test(code)) throw error
+    const file = (await status().catch(() => undefined))?.configFile ?? 'popylar/config.json'
+    throw new Error(
+      `could not save ${what} in ${file}: ${systemProblem(error as NodeJS.ErrnoException)}. Nothing was changed.`,
+    )
+  }
+}
+
 /** Tells what the person asked for; a machine-wide "no" elsewhere still wins, so say so. */
 async function choose(track: boolean, packageName: string | undefined): Promise<void> {
-  const file = await (track ? optIn : optOut)(packageName)
+  const file = await record('the choice', () => (track ? optIn : optOut)(packageName))
   const who = packageName ?? 'every library built with popylar'
   console.log(`popylar: ${track ? 'tracking allowed' : 'tracking stopped'} for ${who} (recorded in ${file})`)
   if (!track) return
@@ -55,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
       await choose(command === 'opt-in', operands[0])
       return 0
     case 'reset':
-      console.log(`popylar: new client id ${await resetClientId()}`)
+      console.log(`popylar: new client id ${await record('the new client id', resetClientId)}`)
       return 0
     case 'status': {
       const now = await status()

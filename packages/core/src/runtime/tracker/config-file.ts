@@ -1,5 +1,6 @@
 // The user's popylar/config.json: their choices and the client id. Written atomically, read strictly.
-import { absolute, denoGranted, homeDir, type ServerHost } from './host.js'
+import { absolute, homeDir, type ServerHost } from './host.js'
+import { makePrivateFolders, mayWrite, writeAtomically } from './safe-write.js'
 
 export interface PackageChoice {
   track?: boolean
@@ -83,31 +84,8 @@ export function readConfig(host: ServerHost): ConfigRead {
   }
 }
 
-/**
- * Writes a whole file (in the config folder) through a temp file and a rename, so no reader ever sees half
- * of it. With exclusive, an existing file is left alone and false is returned (the first writer wins).
- */
-export function writeAtomically(host: ServerHost, file: string, text: string, exclusive?: boolean): boolean {
-  const { fs } = host
-  if (!file || !denoGranted('write')) throw new Error(`cannot write ${file}`)
-  fs.mkdirSync(host.path.dirname(file), { recursive: true })
-  const temp = `${file}.${host.process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-  fs.writeFileSync(temp, text, { mode: 0o600 })
-  try {
-    // link() fails when the file exists: an atomic create of a complete file.
-    exclusive ? fs.linkSync(temp, file) : fs.renameSync(temp, file)
-    return true
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
-    throw error
-  } finally {
-    try {
-      fs.unlinkSync(temp)
-    } catch {}
-  }
-}
-
 export function writeConfig(host: ServerHost, data: ConfigData, exclusive?: boolean): boolean {
+  makePrivateFolders(host, [host.path.dirname(configDir(host)), configDir(host)])
   return writeAtomically(host, configPath(host), `${JSON.stringify(data, null, 2)}\n`, exclusive)
 }
 
@@ -120,7 +98,8 @@ export function newClientId(host: ServerHost): string {
  * all end up with the id that the first of them wrote. Undefined when the file cannot be trusted.
  */
 export function ensureClientId(host: ServerHost, read: ConfigRead): string | undefined {
-  if (!read.ok) return
+  // A program that may not write its config folder (Node's or Deno's permissions) sends nothing, even with a client id already there.
+  if (!read.ok || !mayWrite(host, configDir(host))) return
   if (!read.data.clientId) writeConfig(host, { ...read.data, clientId: newClientId(host) }, !read.exists)
   const again = read.data.clientId ? read : readConfig(host)
   return again.ok ? again.data.clientId : undefined

@@ -108,3 +108,32 @@ export function paramsProblem(params: unknown, reserved: string[] = []): string 
 export function clip(value: string): string {
   return value.length > MAX_VALUE_LENGTH ? value.slice(0, MAX_VALUE_LENGTH) : value
 }
+
+/**
+ * True for a name of GA4's form: letters, digits and "_", a letter first, no reserved prefix, not too
+ * long. (The reserved event names are left to GA4, which drops such events itself.)
+ */
+export function validName(name: unknown): name is string {
+  return (
+    typeof name === 'string' &&
+    name.length <= MAX_NAME_LENGTH &&
+    NAME.test(name) &&
+    !RESERVED_PREFIXES.some((prefix) => name.startsWith(prefix))
+  )
+}
+
+/** True for event parameters GA4 takes: at most 25, each named by validName, a string of 100 characters at most or a finite number. */
+export function validParams(params: unknown): params is Record<string, string | number> {
+  if (!params || typeof params !== 'object' || Array.isArray(params)) return false
+  const entries = Object.entries(params)
+  return (
+    entries.length <= MAX_PARAMS &&
+    entries.every(
+      ([name, value]) =>
+        validName(name) &&
+        (typeof value === 'number'
+          ? Number.isFinite(value)
+          : typeof value === 'string' && value.length <= MAX_VALUE_LENGTH),
+    )
+  )
+}

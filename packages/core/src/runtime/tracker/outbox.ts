@@ -1,81 +1,99 @@
 // Events whose request a program could not write before it ended: a TLS handshake with a collector
 // 50 ms away takes longer than a program that only imports a library lives. They wait in a folder
-// next to config.json, and the next run that sends carries them, after every "no" is checked again.
-import { configDir, writeAtomically } from './config-file.js'
+// next to config.json, and the next run that sends to the same place carries them, after every "no"
+// is checked again. The folder is never listed: a run looks only at the few names its own
+// destinations give, so whatever else lies there costs nothing.
+import { configDir } from './config-file.js'
 import { denoGranted, type ServerHost } from './host.js'
-import { collectUrl } from './protocol.js'
-import type { CarriedProtocol } from '../stub/shared-state.js'
-import type { QueuedEvent } from './types.js'
+import { carriedDestination, keptEvent } from './kept-event.js'
+import { makePrivateFolders, privateFolder, writeToFreeName } from './safe-write.js'
+import type { Destination, QueuedEvent } from './types.js'
 
 /** At most this many events are carried by one run; the oldest are dropped. */
 const MAX_CARRIED = 100
-/** GA4 takes Measurement Protocol events up to 72 hours old. */
-const MAX_AGE_MS = 72 * 3600_000
+/** Files per destination: as many programs may end at once with events for it. */
+const SLOTS = 16
+/** A file written by a run stays below this size; a larger one is not ours, and is deleted unread. */
+const MAX_FILE_BYTES = 65_536
 
-/** The folder of waiting events: one file per program that left some, so programs ending together never clash. */
+/** The folder of waiting events. */
 export function outboxDir(host: ServerHost): string {
   return configDir(host) && host.path.join(configDir(host), 'outbox')
 }
 
-/** Files of one protocol's events (an inlined copy of the tracker carries one protocol, and takes only its own). */
-const fileOf = (protocol: CarriedProtocol) =>
-  protocol === 'any' ? /^(gtag|mp)\.[\w.]+\.json$/ : new RegExp(`^${protocol}\\.[\\w.]+\\.json$`)
-
-/** A kept event that can still be sent: anything else in a file is dropped, never an error. */
-function sendable(item: QueuedEvent): boolean {
-  try {
-    collectUrl(item, '')
-    return (
-      typeof item.measurementId === 'string' &&
-      typeof item.event.name === 'string' &&
-      typeof item.event.params === 'object' &&
-      Date.now() - item.time < MAX_AGE_MS
-    )
-  } catch {
-    return false
-  }
+/** The file names of a destination's events: gtag.G-XXXX.0.json … mp.G-XXXX.15.json. */
+function slotFiles(host: ServerHost, destination: Destination): string[] {
+  const prefix = host.path.join(
+    outboxDir(host),
+    `${destination.apiSecret ? 'mp' : 'gtag'}.${destination.measurementId}`,
+  )
+  return Array.from({ length: SLOTS }, (_, slot) => `${prefix}.${slot}.json`)
 }
 
-function readEvents(host: ServerHost, file: string): QueuedEvent[] {
-  try {
-    return (JSON.parse(host.fs.readFileSync(file, 'utf8')) as QueuedEvent[]).filter(sendable)
-  } catch {
+/** The events of one file; a file that is not a small regular file of ours is deleted (a link, not its target) or skipped. */
+function readEvents(host: ServerHost, file: string, take: boolean): QueuedEvent[] {
+  const { fs } = host
+  const stat = fs.lstatSync(file)
+  if (!stat.isFile() || stat.size > MAX_FILE_BYTES) {
+    if (!stat.isDirectory()) fs.unlinkSync(file)
     return []
   }
-}
-
-function waitingFiles(host: ServerHost, protocol: CarriedProtocol): string[] {
+  // Renamed first: two programs starting together cannot both take the same events.
+  const mine = take ? `${file}.${host.process.pid}.taken` : file
+  if (take) fs.renameSync(file, mine)
   try {
-    return host.fs.readdirSync(outboxDir(host)).filter((name) => fileOf(protocol).test(name))
+    const list = JSON.parse(fs.readFileSync(mine, 'utf8'))
+    const now = Date.now()
+    return Array.isArray(list) ? list.map((value) => keptEvent(value, now)).filter((item) => !!item) : []
   } catch {
     return []
+  } finally {
+    if (take) fs.unlinkSync(mine)
   }
 }
 
-/** Takes what earlier runs left for this copy's protocol. With peek (POPYLAR_DEBUG), leaves it in place. */
-export function takeOutbox(host: ServerHost, protocol: CarriedProtocol, peek: boolean): QueuedEvent[] {
+/** The events given, in groups that each go to one destination. */
+function byDestination<T extends Destination>(items: T[]): T[][] {
+  const groups: Record<string, T[]> = {}
+  for (const item of items) {
+    const key = [item.measurementId, item.apiSecret, item.endpoint].join(' ')
+    groups[key] ??= []
+    groups[key].push(item)
+  }
+  return Object.values(groups)
+}
+
+/**
+ * Takes what earlier runs left for the destinations of the events given (the running program's own):
+ * an event for any other destination is never sent from here. With peek (POPYLAR_DEBUG), leaves it in place.
+ */
+export function takeOutbox(host: ServerHost, own: Destination[], peek: boolean): QueuedEvent[] {
   // Events that cannot be removed once sent would be sent again by every run (Deno without --allow-write).
-  if (!peek && !denoGranted('write')) return []
+  if (!own.length || (!peek && !denoGranted('write')) || !privateFolder(host, outboxDir(host))) return []
   const taken: QueuedEvent[] = []
-  for (const name of waitingFiles(host, protocol)) {
-    const file = host.path.join(outboxDir(host), name)
-    // Renamed first: two programs starting together cannot both take the same events.
-    const mine = peek ? file : `${file}.${host.process.pid}.taken`
-    try {
-      if (!peek) host.fs.renameSync(file, mine)
-      taken.push(...readEvents(host, mine))
-      if (!peek) host.fs.unlinkSync(mine)
-    } catch {}
+  for (const [destination] of byDestination(own)) {
+    for (const file of slotFiles(host, destination!)) {
+      if (taken.length >= MAX_CARRIED) break
+      try {
+        taken.push(...readEvents(host, file, !peek).filter((item) => carriedDestination(item, own)))
+      } catch {}
+    }
   }
   return taken.sort((a, b) => a.time - b.time).slice(-MAX_CARRIED)
 }
 
-/** How many events wait, for popylar status. */
+/** How many events wait, for popylar status (whichever library they are for). */
 export function waitingEvents(host: ServerHost): number {
-  return waitingFiles(host, 'any').reduce(
-    (count, name) => count + readEvents(host, host.path.join(outboxDir(host), name)).length,
-    0,
-  )
+  const dir = outboxDir(host)
+  if (!privateFolder(host, dir)) return 0
+  let count = 0
+  for (const name of host.fs.readdirSync(dir)) {
+    if (!/^(gtag|mp)\.G-\w+\.\d+\.json$/.test(name)) continue
+    try {
+      count += readEvents(host, host.path.join(dir, name), false).length
+    } catch {}
+  }
+  return count
 }
 
 /** Deletes every waiting event: after an opt-out, or with a new client id. */
@@ -85,18 +103,23 @@ export function discardOutbox(host: ServerHost): void {
 
 /** Writes events to a file of their own in the outbox. Never throws: an event that cannot be kept is dropped. */
 export function keepForLater(host: ServerHost, items: QueuedEvent[]): void {
+  const dir = outboxDir(host)
   // No config folder (no home): nothing could have been sent, and nothing may land in the working directory.
-  if (!outboxDir(host)) return
-  for (const protocol of ['gtag', 'mp'] as const) {
-    const mine = items
-      .filter((item) => (item.apiSecret ? 'mp' : 'gtag') === protocol)
-      .map(({ settle, ...item }) => ({ ...item, notice: false }))
-    if (!mine.length) continue
-    try {
-      const name = `${protocol}.${host.process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.json`
-      writeAtomically(host, host.path.join(outboxDir(host), name), JSON.stringify(mine))
-    } catch {}
-  }
+  if (!dir || !items.length) return
+  try {
+    makePrivateFolders(host, [host.path.dirname(configDir(host)), configDir(host), dir])
+    if (!privateFolder(host, dir)) return
+    for (const group of byDestination(items)) {
+      const mine = group.slice(-MAX_CARRIED).map(({ settle, ...item }) => ({ ...item, notice: false }))
+      let text = JSON.stringify(mine)
+      // The oldest events make way (3 bytes a character at most): a file that a reader would delete unread is never written.
+      while (text.length * 3 > MAX_FILE_BYTES) {
+        mine.shift()
+        text = JSON.stringify(mine)
+      }
+      if (mine.length) writeToFreeName(host, slotFiles(host, group[0]!), text)
+    }
+  } catch {}
 }
 
 /** Batches whose request is not written yet, with the host that sends them. */

@@ -94,8 +94,13 @@ function describe(host: Host, items: QueuedEvent[], ci: boolean): QueuedEvent[] 
   return items
 }
 
-/** One request per destination, with at most GA4's limit of events each. */
-function requests(items: QueuedEvent[], clientId: string, sessionId: number): Array<[CollectRequest, QueuedEvent[]]> {
+/** One request per destination, with at most GA4's limit of events each; to endpoint instead, when given. */
+function requests(
+  items: QueuedEvent[],
+  clientId: string,
+  sessionId: number,
+  endpoint?: string,
+): Array<[CollectRequest, QueuedEvent[]]> {
   const groups: Record<string, QueuedEvent[]> = {}
   for (const item of items) {
     const key = [item.measurementId, item.apiSecret, item.endpoint].join(' ')
@@ -106,7 +111,7 @@ function requests(items: QueuedEvent[], clientId: string, sessionId: number): Ar
   for (const group of Object.values(groups)) {
     for (let at = 0; at < group.length; at += MAX_EVENTS_PER_REQUEST) {
       const batch = group.slice(at, at + MAX_EVENTS_PER_REQUEST)
-      result.push([buildRequest(batch[0]!, clientId, sessionId, batch), batch])
+      result.push([buildRequest(endpoint ? { ...batch[0]!, endpoint } : batch[0]!, clientId, sessionId, batch), batch])
     }
   }
   return result
@@ -133,22 +138,16 @@ function flushFromServer(host: ServerHost, fresh: QueuedEvent[], sessionId: numb
   const config = readConfig(host)
   const ci = isCI(env)
   // Events that earlier runs could not send were described by their own run; they face today's "no"s too.
-  const allowed = consented(
-    host,
-    config,
-    [...describe(host, fresh, ci), ...takeOutbox(host, CARRIED_PROTOCOL, !!say)],
-    ci,
-    say,
-  )
+  const allowed = consented(host, config, [...describe(host, fresh, ci), ...takeOutbox(host, fresh, !!say)], ci, say)
   const clientId = allowed.length ? ensureClientId(host, config) : undefined
   if (!clientId) return settleAll(allowed, false)
   const announced = allowed.find((item) => item.notice && item.packageName)
   if (announced && !say) showNoticeOnce(host, readConfig(host), announced.packageName!)
-  // A loopback collector named by POPYLAR_ENDPOINT replaces the compiled endpoint (tests, demos); nothing else can.
+  // A loopback collector named by POPYLAR_ENDPOINT replaces the compiled endpoint in this run's requests
+  // (tests, demos); nothing else can, and it is never kept with the events.
   const endpoint = env.POPYLAR_ENDPOINT
-  if (endpoint && /^http:\/\/(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?(\/|$)/.test(endpoint))
-    for (const item of allowed) item.endpoint = endpoint
-  for (const [request, batch] of requests(allowed, clientId, sessionId)) {
+  const loopback = endpoint && /^http:\/\/(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?(\/|$)/.test(endpoint)
+  for (const [request, batch] of requests(allowed, clientId, sessionId, loopback ? endpoint : undefined)) {
     if (say) say(`POST ${request.url}\n${request.body}`)
     else sendFromServer(host, request, holdUntilWritten(host, batch)).then((accepted) => settleAll(batch, accepted))
   }

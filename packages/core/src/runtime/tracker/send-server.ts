@@ -5,6 +5,7 @@ import type { Socket } from 'node:net'
 import type { Resolver } from 'node:dns'
 import { realTimers, type ServerHost } from './host.js'
 import type { CollectRequest } from './protocol.js'
+import { openTunnel, proxyAuthorization, proxyFor, UNUSABLE_PROXY } from './proxy.js'
 
 /** How long the tracker may keep a program that is done alive, to get its request written. */
 export const GRACE_MS = 12
@@ -37,15 +38,21 @@ export function sendFromServer(host: ServerHost, request: CollectRequest, onWrit
   return new Promise((resolve) => {
     const url = new URL(request.url)
     const secure = url.protocol === 'https:'
+    const proxy = proxyFor(host.env, url)
+    if (proxy === UNUSABLE_PROXY) return resolve(false)
     // A finished program cannot wait out a TLS handshake, two round trips to Google: holding it would add
     // delay for nothing. The request stays unwritten, and its events wait in the outbox for the next run.
     // Only Node's list of resources is relied on for this: Bun's is always empty.
     if (secure && host.kind === 'node' && programIsDone(host)) return resolve(false)
-    const hostname = url.hostname.replace(/^\[|\]$/g, '')
+    // The socket goes to the proxy when there is one: the same rules hold for it as for a collector.
+    const hop = proxy ?? url
+    const hopSecure = hop.protocol === 'https:'
+    const hostname = hop.hostname.replace(/^\[|\]$/g, '')
     const isAddress = /^[\d.]+$|:/.test(hostname)
     let written = false
     let connected = false
     let socket: Socket | undefined
+    let tunnel: Socket | undefined
     let resolver: Resolver | undefined
     let watchdog: ReturnType<typeof setTimeout>
 
@@ -54,6 +61,7 @@ export function sendFromServer(host: ServerHost, request: CollectRequest, onWrit
       resolved = true
       clearTimeout(watchdog)
       resolver?.cancel()
+      tunnel?.destroy()
       socket?.destroy()
       resolve(accepted)
     }
@@ -79,31 +87,52 @@ export function sendFromServer(host: ServerHost, request: CollectRequest, onWrit
       watchdog = setTimeout(check, ms, 0)
     }
 
-    const connect = async (address: string) => {
-      // A server name only for a name: Node warns (DEP0123) when TLS is given an address as one.
-      const options = {
-        host: address,
-        port: +url.port || (secure ? 443 : 80),
-        servername: isAddress ? undefined : hostname,
-      }
-      const transport = await host.builtin(secure ? 'tls' : 'net')
-      if (resolved) return
-      const sock: Socket = transport.connect(options)
-      socket = sock
-      sock.unref()
+    const guard = (sock: Socket) => {
       sock.setTimeout(10_000, () => finish(false))
       sock.on('error', () => finish(false))
       sock.on('close', () => finish(false))
+    }
+    /** Writes the request on sock once it is open, and settles with the answer. */
+    const post = (sock: Socket, opened: string) => {
+      guard(sock)
       sock.on('data', (chunk) => finish(/^HTTP\/1\.[01] 2/.test(chunk.toString('latin1'))))
-      sock.once('connect', () => (connected = true))
-      sock.once(secure ? 'secureConnect' : 'connect', () => {
-        const head = `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: ${request.contentType}\r\nContent-Length: ${utf8Length(request.body)}\r\nConnection: close\r\n\r\n`
+      sock.once(opened, () => {
+        // Through a proxy, plain HTTP names the whole URL (absolute form); HTTPS goes through a tunnel.
+        const target = proxy && !secure ? url.href : `${url.pathname}${url.search}`
+        const head = `POST ${target} HTTP/1.1\r\nHost: ${url.host}\r\n${proxy && !secure ? proxyAuthorization(proxy) : ''}Content-Type: ${request.contentType}\r\nContent-Length: ${utf8Length(request.body)}\r\nConnection: close\r\n\r\n`
         sock.write(head + request.body, () => {
           written = true
           clearTimeout(watchdog)
           onWritten()
         })
       })
+    }
+
+    const connect = async (address: string) => {
+      // A server name only for a name: Node warns (DEP0123) when TLS is given an address as one.
+      const options = {
+        host: address,
+        port: +hop.port || (hopSecure ? 443 : 80),
+        servername: isAddress ? undefined : hostname,
+      }
+      const [transport, tls] = await Promise.all([
+        host.builtin(hopSecure ? 'tls' : 'net'),
+        secure && proxy ? host.builtin('tls') : undefined,
+      ])
+      if (resolved) return
+      const sock: Socket = transport.connect(options)
+      socket = sock
+      sock.unref()
+      sock.once('connect', () => (connected = true))
+      if (!tls) return post(sock, hopSecure ? 'secureConnect' : 'connect')
+      guard(sock)
+      sock.once(hopSecure ? 'secureConnect' : 'connect', () =>
+        openTunnel(sock, url, proxy!, (open) => {
+          if (!open) return finish(false)
+          tunnel = tls.connect({ socket: sock, servername: /^[\d.]+$|:/.test(url.hostname) ? undefined : url.hostname })
+          post(tunnel!, 'secureConnect')
+        }),
+      )
     }
 
     const start = async () => {
