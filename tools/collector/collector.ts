@@ -38,7 +38,7 @@ export interface ReceivedRequest {
   /** Empty when the request is valid by GA4's rules (and ours: see ga4-validation.ts). */
   problems: ValidationMessage[]
   receivedAt: number
-  /** Addition to the brief: the HTTP method and headers (lower-case names), e.g. to check that no cookie is sent. */
+  /** The HTTP method and headers (lower-case names), e.g. to check that no cookie is sent. */
   method: string
   headers: Record<string, string>
 }
@@ -67,7 +67,7 @@ export interface CollectorOptions {
   host?: string
   behaviour?: Behaviour
   delayMs?: number
-  /** Addition to the brief: called with each request as it is recorded (the CLI prints from it). */
+  /** Called with each request as it is recorded (the CLI prints from it). */
   onRequest?: (request: ReceivedRequest) => void
 }
 
