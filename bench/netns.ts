@@ -71,7 +71,9 @@ function startDnsServer(program: string): Promise<ChildProcess> {
       child.kill('SIGKILL')
       reject(error)
     }
-    child.stderr!.on('data', (chunk) => (stderr += chunk))
+    child.stderr!.on('data', (chunk) => {
+      stderr += chunk
+    })
     child.on('error', fail)
     child.on('exit', (code) => fail(new Error(`the name server exited (${code}): ${stderr.trim()}`)))
     child.stdout!.on('data', (chunk) => {

@@ -27,8 +27,6 @@ export interface Results {
   machine: Machine
   totalSeconds: number
   loadAtEnd: number
-  /** Time spent waiting for another session's build of packages/core before measuring. */
-  lockWaitSeconds: number
   buildOverhead?: BuildOverheadResult[] | Error
   hookCalls?: HookCallsResult[] | Error
   importCost?: ImportCostResult | Error
@@ -319,7 +317,7 @@ Written by \`npm run bench\` (bench/run.ts). Every figure is measured against a 
 plain build (A) and instrumented build (B), alternating, the median of each, the spread as [p25–p75].
 
 Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB memory, ${m.os}, Node ${m.node}.
-Run: ${m.date}, commit ${m.commit}, ${results.totalSeconds.toFixed(0)} s in all${results.lockWaitSeconds > 5 ? ` (of which ${results.lockWaitSeconds.toFixed(0)} s waiting for the build lock)` : ''}; load average ${m.loadAtStart.toFixed(2)} at the start, ${results.loadAtEnd.toFixed(2)} at the end.
+Run: ${m.date}, commit ${m.commit}, ${results.totalSeconds.toFixed(0)} s in all; load average ${m.loadAtStart.toFixed(2)} at the start, ${results.loadAtEnd.toFixed(2)} at the end.
 
 ${missed.length ? `**${missed.length} goal${missed.length > 1 ? 's' : ''} missed**: ${missed.map((row) => row.figure).join('; ')}.` : 'Every measured goal is met.'}
 

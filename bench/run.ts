@@ -50,9 +50,8 @@ const machine = describeMachine()
 log(
   `popylar bench on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAtStart.toFixed(2)}`,
 )
-const { dir: coreDir, lockWaitS } = snapshotCore()
-if (lockWaitS > 5) log(`waited ${lockWaitS.toFixed(0)} s for /tmp/build.lock (someone was building packages/core)`)
-const results: Results = { machine, totalSeconds: 0, loadAtEnd: 0, lockWaitSeconds: lockWaitS }
+const coreDir = snapshotCore()
+const results: Results = { machine, totalSeconds: 0, loadAtEnd: 0 }
 let namespace: Namespace | { unavailable: string } | undefined
 const stop = (signal: NodeJS.Signals) => {
   // The namespace's exit handler removes it; the children are ours and die with their stdio.

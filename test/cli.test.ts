@@ -22,7 +22,9 @@ const CHANNELS = [
 
 // The command sends nothing, but its environment points at a local collector all the same.
 let collector: Collector
-before(async () => (collector = await startCollector()))
+before(async () => {
+  collector = await startCollector()
+})
 after(() => collector.close())
 
 function readJson(file: string): Record<string, any> {

@@ -15,7 +15,12 @@ const TRACKER_MARKERS = [TEST_MEASUREMENT_ID, 'popylar', 'Deno', 'permissions', 
 const source = throwawayLibrary(after, {
   'src/index.js': `export const greet = (name) => '${LIBRARY_TEXT}, ' + name\n`,
 })
-const library = await buildLibrary('esbuild', { dir: source.dir, configure: (config) => (config.platform = 'neutral') })
+const library = await buildLibrary('esbuild', {
+  dir: source.dir,
+  configure: (config) => {
+    config.platform = 'neutral'
+  },
+})
 
 test('the instrumented library holds every marker, so their absence below means something', () => {
   const text = readFileSync(library, 'utf8')

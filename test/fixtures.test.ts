@@ -194,7 +194,7 @@ describe('a Node program that bundles a "sideEffects": false library and imports
     await assertAppSendsTheLibrarysEvent(CONSUMER_APPS.viteSsr)
   })
 
-  // The documented contract (DESIGN.md): a consumer's production build, NODE_ENV = "production", holds no
+  // As the README promises: a consumer's production build, NODE_ENV = "production", holds no
   // tracker. webpack's production mode compiles that in whatever the target, so a Node program loses it too.
   test(`${CONSUMER_APPS.webpackProduction.label}: NODE_ENV=production is compiled in, so no tracker code and nothing sent`, async () => {
     const app = CONSUMER_APPS.webpackProduction

@@ -103,6 +103,31 @@ for (const name of PACKAGES) {
   })
 }
 
+/** The rows of a README's options table, spacing aside. */
+function optionRows(readme: string): string[] {
+  return readme
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .map((line) => line.replace(/\s+/g, ' '))
+}
+
+for (const name of PACKAGES) {
+  test(`@popylar/${name}: the README on npm stands alone (install, example, options, opt-out, working links)`, () => {
+    const { folder, files } = packed.get(name)!
+    assert.ok(files.includes('README.md'), 'the README is packed')
+    const readme = readFileSync(join(folder, 'README.md'), 'utf8')
+    assert.match(readme, new RegExp(`npm install --save-dev @popylar/${name}\n`))
+    assert.match(readme, /popylar\('G-XXXXXXXXXX'\)/, 'an example with the one config line')
+    const rows = optionRows(readFileSync(join(REPOSITORY, 'README.md'), 'utf8'))
+    assert.ok(rows.length >= 8, "precondition: the repository README's options table")
+    assert.deepEqual(optionRows(readme), rows, "the repository README's options table")
+    assert.match(readme, /npx @popylar\/core opt-out/)
+    assert.match(readme, /DO_NOT_TRACK=1/)
+    // On npm, a relative link points at nothing: the README is the only page the package has.
+    for (const [, target] of readme.matchAll(/\]\(([^)]*)\)/g)) assert.match(target!, /^https:\/\//, target)
+  })
+}
+
 test('the installed packages load by import and by require, as the README shows', async () => {
   // "const popylar = require('@popylar/webpack')": the function itself, not { default }.
   const cjs = await run(

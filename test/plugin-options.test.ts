@@ -232,7 +232,9 @@ test("the package.json nearest the library's entry is reported, wherever the bui
   const fromHere: Record<Bundler, (config: Record<string, any>) => void> = {
     esbuild: (config) => Object.assign(config, { absWorkingDir: here, entryPoints: [entry] }),
     rollup: () => {},
-    rolldown: (config) => (config.cwd = here),
+    rolldown: (config) => {
+      config.cwd = here
+    },
     vite: (config) =>
       Object.assign(config, {
         root: here,

@@ -75,7 +75,12 @@ for (const [name, pending] of Object.entries(everyRuntimeKind())) {
   pending.catch(() => {}) // reported by the group's before()
   describe(`what the tracker writes, in ${name}`, () => {
     let runtime: Runtime
-    before(async () => (runtime = await pending), { timeout: INSTALL_TIMEOUT_MS })
+    before(
+      async () => {
+        runtime = await pending
+      },
+      { timeout: INSTALL_TIMEOUT_MS },
+    )
     const program = (t: { after(fn: () => void): void }, options: Partial<ProgramOptions>) =>
       runProgram(t, runtime, collector, { ...importing(), ...options })
 

@@ -12,7 +12,7 @@ import { tempHome } from './support/temp-home.js'
 import { collectorFor } from './support/tracked-run.js'
 import { stalledListener } from './support/stalled-listener.js'
 
-/** What the tracker may add to a run, at most, here. The bench measures the real figure (issue: <= 20 ms). */
+/** What the tracker may add to a run, at most, here. The bench measures the real figure (goal: 20 ms at most). */
 const MARGIN_MS = 500
 
 const { tracked, plain } = await tinyLibraryPair(after, { name: 'tiny-lib' })

@@ -63,7 +63,12 @@ for (const [name, pending] of Object.entries(everyRuntimeKind())) {
   pending.catch(() => {}) // reported by the group's before()
   describe(`through a proxy, in ${name}`, () => {
     let runtime: Runtime
-    before(async () => (runtime = await pending), { timeout: INSTALL_TIMEOUT_MS })
+    before(
+      async () => {
+        runtime = await pending
+      },
+      { timeout: INSTALL_TIMEOUT_MS },
+    )
 
     /** The program, inside the closed network; POPYLAR_ENDPOINT off, so each request goes where the library says. */
     const runInside = (

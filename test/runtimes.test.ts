@@ -113,7 +113,12 @@ function assertSilentOnTerminal(run: ProgramRun, prints: string): void {
 for (const [name] of installing) {
   describe(name, { timeout: INSTALL_TIMEOUT_MS }, () => {
     let runtime: Runtime
-    before(async () => (runtime = await installing.get(name)!), { timeout: INSTALL_TIMEOUT_MS })
+    before(
+      async () => {
+        runtime = await installing.get(name)!
+      },
+      { timeout: INSTALL_TIMEOUT_MS },
+    )
 
     for (const library of FIXTURE_LIBRARIES) {
       for (const output of library.outputs) {
@@ -284,7 +289,12 @@ for (const [name] of installing) {
 
 describe('deno permissions', { timeout: INSTALL_TIMEOUT_MS }, () => {
   let deno: Runtime
-  before(async () => (deno = await installing.get('deno')!), { timeout: INSTALL_TIMEOUT_MS })
+  before(
+    async () => {
+      deno = await installing.get('deno')!
+    },
+    { timeout: INSTALL_TIMEOUT_MS },
+  )
 
   // One program that loads every ESM output: every bundler's wrapper of the tracker is checked at once.
   const program = () => loading(ESM_OUTPUTS)

@@ -38,7 +38,9 @@ export async function startLatencyProxy(options: {
     from.on('data', (chunk) => later(() => to()?.write(chunk)))
     from.on('end', () => later(() => to()?.end()))
     // A reset or error: the other side learns of it as late as of anything else.
-    from.on('close', (hadError) => hadError && later(() => to()?.destroy()))
+    from.on('close', (hadError) => {
+      if (hadError) later(() => to()?.destroy())
+    })
   }
 
   const server = createServer({ allowHalfOpen: true }, (client) => {

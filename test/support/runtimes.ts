@@ -1,18 +1,17 @@
-// The JavaScript runtimes that libraries built with popylar run in, each installed from the npm registry
-// (the binary ships inside the package: no install script, no download of its own) into a cache under
-// node_modules/.cache/popylar-runtimes/, on first use. A second run finds them there and starts at once.
-import { execFileSync, spawn } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-export const RUNTIME_CACHE = fileURLToPath(new URL('../../node_modules/.cache/popylar-runtimes/', import.meta.url))
+// The JavaScript runtimes that libraries built with popylar run in, each the real binary from the npm
+// registry (it ships inside the package: no install script, no download of its own), at the version
+// pinned in pinned-versions.ts. POPYLAR_RUNTIME_VERSIONS, a JSON object such as {"deno": "2.9.5"}, runs
+// other versions (test/runtime-matrix.ts --latest sets it to the newest release of each).
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { cachedBinary, newestRelease, publishedVersions } from './package-cache.js'
+import { RUNTIME_VERSIONS, type RuntimeName } from './pinned-versions.js'
 
 export type RuntimeKind = 'node' | 'bun' | 'deno'
 
 export interface Runtime {
-  /** e.g. node18, bun, deno: the cache folder's name too. */
-  name: string
+  /** e.g. node18, bun, deno: a runtime of the matrix; node for the Node.js that runs the tests. */
+  name: RuntimeName | 'node'
   /** What the tracker reports as `runtime`. */
   kind: RuntimeKind
   /** Absolute path of the executable. */
@@ -21,62 +20,20 @@ export interface Runtime {
   version: string
 }
 
-interface Package {
-  /** The npm package (with a version range) that holds the binary for this machine. */
-  spec: string
-  /** The binary's path inside the install folder. */
-  binary: string
-}
-
 const { platform, arch } = process
+
+/** The versions to run: the pinned ones, but for those that POPYLAR_RUNTIME_VERSIONS names. */
+function versionsToRun(): Record<RuntimeName, string> {
+  const chosen = process.env.POPYLAR_RUNTIME_VERSIONS
+  return { ...RUNTIME_VERSIONS, ...(chosen ? JSON.parse(chosen) : {}) }
+}
 
 function unsupported(what: string): never {
   throw new Error(`no npm package of ${what} for ${platform}-${arch} is known to test/support/runtimes.ts`)
 }
 
-/** Installs spec into the runtime's cache folder unless its binary is there already; returns the binary. */
-async function installed(name: string, { spec, binary }: Package): Promise<string> {
-  const dir = join(RUNTIME_CACHE, name)
-  const file = join(dir, binary)
-  if (existsSync(file)) return file
-  // Into a folder of its own first, then renamed: a run stopped halfway, or a second test process
-  // installing at the same time, never leaves a cache folder that looks complete but is not.
-  const staging = `${dir}.${process.pid}.installing`
-  rmSync(staging, { recursive: true, force: true })
-  mkdirSync(staging, { recursive: true })
-  try {
-    await npmInstall(staging, spec)
-    try {
-      renameSync(staging, dir)
-    } catch (error) {
-      if (!existsSync(file)) throw error // another process won the race only if its binary is in place
-    }
-  } finally {
-    rmSync(staging, { recursive: true, force: true })
-  }
-  chmodSync(file, 0o755)
-  return file
-}
-
-function npmInstall(prefix: string, spec: string): Promise<void> {
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      npm,
-      ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', '--loglevel=error', spec],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    )
-    let stderr = ''
-    child.stderr.on('data', (chunk) => (stderr += chunk))
-    child.on('error', reject)
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`npm install ${spec} failed (${code}):\n${stderr}`)),
-    )
-  })
-}
-
 /** The version the runtime reports about itself, as process.versions[kind] has it. */
-function versionOf(binary: string): string {
+function reportedVersion(binary: string): string {
   const printed = execFileSync(binary, ['--version'], {
     encoding: 'utf8',
     env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' },
@@ -86,14 +43,26 @@ function versionOf(binary: string): string {
   return match[1]!
 }
 
+interface RuntimePackage {
+  kind: RuntimeKind
+  /** The npm package that holds the binary for this machine. */
+  pkg: string
+  /** The binary's path inside the install folder. */
+  binary: string
+  /** Node's packages hold every major version: the matrix keeps each runtime to its own. */
+  major?: number
+}
+
+async function install(name: RuntimeName, { kind, pkg, binary }: RuntimePackage): Promise<Runtime> {
+  const file = await cachedBinary({ name: pkg, version: versionsToRun()[name], binary })
+  return { name, kind, binary: file, version: reportedVersion(file) }
+}
+
 /** Node.js of one major version: the official binary, as the npm package node-<platform>-<arch>. */
-export async function nodeRuntime(major: number): Promise<Runtime> {
+function nodePackage(major: number): RuntimePackage {
   if (platform !== 'linux' && platform !== 'darwin') unsupported('Node.js')
-  const binary = await installed(`node${major}`, {
-    spec: `node-${platform}-${arch}@${major}`,
-    binary: `node_modules/node-${platform}-${arch}/bin/node`,
-  })
-  return { name: `node${major}`, kind: 'node', binary, version: versionOf(binary) }
+  const pkg = `node-${platform}-${arch}`
+  return { kind: 'node', pkg, binary: `node_modules/${pkg}/bin/node`, major }
 }
 
 /** CPUs without AVX2 need Bun's baseline build. */
@@ -105,33 +74,43 @@ function hasAvx2(): boolean {
   }
 }
 
-/** Bun 1: @oven/bun-<platform>-<arch>, the package that the `bun` package's postinstall would pick. */
-export async function bunRuntime(): Promise<Runtime> {
-  const cpu =
-    arch === 'arm64'
-      ? 'aarch64'
-      : arch === 'x64'
-        ? platform === 'linux' && !hasAvx2()
-          ? 'x64-baseline'
-          : 'x64'
-        : unsupported('Bun')
-  if (platform !== 'linux' && platform !== 'darwin') unsupported('Bun')
-  const pkg = `@oven/bun-${platform}-${cpu}`
-  const binary = await installed('bun', { spec: `${pkg}@1`, binary: `node_modules/${pkg}/bin/bun` })
-  return { name: 'bun', kind: 'bun', binary, version: versionOf(binary) }
+/** Bun's build for this CPU, as the `bun` package's postinstall would pick it. */
+function bunCpu(): string {
+  if (arch === 'arm64') return 'aarch64'
+  if (arch !== 'x64') unsupported('Bun')
+  return platform === 'linux' && !hasAvx2() ? 'x64-baseline' : 'x64'
 }
 
-/** Deno 2: @deno/<platform>-<arch>, the optional dependency that the `deno` package would install. */
-export async function denoRuntime(): Promise<Runtime> {
-  const pkg =
-    platform === 'linux'
-      ? `@deno/linux-${arch}-glibc`
-      : platform === 'darwin'
-        ? `@deno/darwin-${arch}`
-        : unsupported('Deno')
-  const binary = await installed('deno', { spec: `${pkg}@2`, binary: `node_modules/${pkg}/deno` })
-  return { name: 'deno', kind: 'deno', binary, version: versionOf(binary) }
+/** Bun: @oven/bun-<platform>-<cpu>. */
+function bunPackage(): RuntimePackage {
+  if (platform !== 'linux' && platform !== 'darwin') unsupported('Bun')
+  const pkg = `@oven/bun-${platform}-${bunCpu()}`
+  return { kind: 'bun', pkg, binary: `node_modules/${pkg}/bin/bun` }
 }
+
+/** Deno: @deno/<platform>-<arch>, the optional dependency that the `deno` package would install. */
+function denoPackage(): RuntimePackage {
+  if (platform !== 'linux' && platform !== 'darwin') unsupported('Deno')
+  const pkg = platform === 'linux' ? `@deno/linux-${arch}-glibc` : `@deno/darwin-${arch}`
+  return { kind: 'deno', pkg, binary: `node_modules/${pkg}/deno` }
+}
+
+const PACKAGES: Record<RuntimeName, () => RuntimePackage> = {
+  node18: () => nodePackage(18),
+  node20: () => nodePackage(20),
+  node22: () => nodePackage(22),
+  node24: () => nodePackage(24),
+  node26: () => nodePackage(26),
+  bun: bunPackage,
+  deno: denoPackage,
+}
+
+export { PACKAGE_CACHE as RUNTIME_CACHE } from './package-cache.js'
+
+export const nodeRuntime = (major: 18 | 20 | 22 | 24 | 26): Promise<Runtime> =>
+  install(`node${major}`, nodePackage(major))
+export const bunRuntime = (): Promise<Runtime> => install('bun', bunPackage())
+export const denoRuntime = (): Promise<Runtime> => install('deno', denoPackage())
 
 /** The Node.js that runs the tests. */
 export function thisNode(): Runtime {
@@ -143,13 +122,20 @@ export function everyRuntimeKind(): Record<string, Promise<Runtime>> {
   return { node: Promise.resolve(thisNode()), bun: bunRuntime(), deno: denoRuntime() }
 }
 
-/** Every runtime of the matrix, by name. */
-export const RUNTIMES: Record<string, () => Promise<Runtime>> = {
-  node18: () => nodeRuntime(18),
-  node20: () => nodeRuntime(20),
-  node22: () => nodeRuntime(22),
-  node24: () => nodeRuntime(24),
-  node26: () => nodeRuntime(26),
-  bun: bunRuntime,
-  deno: denoRuntime,
+/** Every runtime of the matrix, by name: each installs on first use. */
+export const RUNTIMES = Object.fromEntries(
+  Object.entries(PACKAGES).map(([name, describe]) => [name, () => install(name as RuntimeName, describe())]),
+) as Record<RuntimeName, () => Promise<Runtime>>
+
+/** The newest release of each runtime on npm: of the same major version for Node, of all for Bun and Deno. */
+export async function newestVersions(): Promise<Record<RuntimeName, string>> {
+  const entries = await Promise.all(
+    Object.entries(PACKAGES).map(async ([name, describe]) => {
+      const { pkg, major } = describe()
+      const newest = newestRelease(await publishedVersions(pkg), major)
+      if (!newest) throw new Error(`npm lists no release of ${pkg}${major === undefined ? '' : ` ${major}.x`}`)
+      return [name, newest]
+    }),
+  )
+  return Object.fromEntries(entries)
 }

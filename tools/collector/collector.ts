@@ -48,7 +48,7 @@ export interface ReceivedRequest {
   /** The session the request's events are in: gtag's sid and sct, the Measurement Protocol's first session_id; and how many of its events carry _ss and _fv (gtag only). */
   session: { id: string; number?: string; starts: number; firstVisits: number }
   receivedAt: number
-  /** Addition to the brief: the HTTP method and headers (lower-case names), e.g. to check that no cookie is sent. */
+  /** The HTTP method and headers (lower-case names), e.g. to check that no cookie is sent. */
   method: string
   headers: Record<string, string>
 }
@@ -77,7 +77,7 @@ export interface CollectorOptions {
   host?: string
   behaviour?: Behaviour
   delayMs?: number
-  /** Addition to the brief: called with each request as it is recorded (the CLI prints from it). */
+  /** Called with each request as it is recorded (the CLI prints from it). */
   onRequest?: (request: ReceivedRequest) => void
 }
 

@@ -90,7 +90,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
+  (code) => {
+    process.exitCode = code
+  },
   (error: Error) => {
     if (error instanceof UsageError) {
       console.error(`popylar: ${error.message}\n${USAGE}`)
