@@ -128,6 +128,13 @@ async function assertOneEventPerPageSession(t: TestContext, url: string): Promis
   assert.deepEqual(first.requestsTo, ['ping'])
   const clientId = await first.page.evaluate(() => localStorage.getItem('popylar:cid'))
   assert.equal(request.clientId, clientId)
+  // The browser describes itself: its user agent, and (Chromium) its client hints in Sec-CH-UA headers.
+  assert.match(request.headers['user-agent']!, /^Mozilla\/5\.0 \(X11; Linux x86_64\) .*Chrome\/\d+/)
+  assert.match(request.headers['sec-ch-ua']!, /Chromium/)
+  // A new browser: the property's first visit, in a session that starts, kept in localStorage.
+  assert.deepEqual({ ...request.session, id: undefined }, { id: undefined, number: '1', starts: 1, firstVisits: 1 })
+  const sessions = await first.page.evaluate(() => JSON.parse(localStorage.getItem('popylar:sessions') ?? 'null'))
+  assert.equal(sessions.session.id, Number(request.session.id))
 
   for (let reload = 0; reload < 2; reload++) {
     await first.page.reload()
@@ -139,6 +146,8 @@ async function assertOneEventPerPageSession(t: TestContext, url: string): Promis
   const second = await openApp(context, url, collector.url)
   const requests = await collector.waitForRequests(2)
   assert.equal(requests[1]?.clientId, clientId, 'the same browser keeps its client id')
+  assert.deepEqual(requests[1]?.session, { ...request.session, starts: 0, firstVisits: 0 }, 'and its session')
+  assert.deepEqual(requests[1]?.problems, [])
   await quietPeriod()
   assert.equal(collector.requests.length, 2)
   assert.deepEqual(first.problems, NO_PROBLEMS)

@@ -58,6 +58,7 @@ function gtagEventParams(line: string): string[] {
 
 interface MpBody {
   client_id: string
+  device: Record<string, string>
   events: Array<{ name: string; params: Record<string, unknown>; timestamp_micros: number }>
 }
 
@@ -65,6 +66,7 @@ function mpFields(query: string[], body: MpBody): string[] {
   return [
     ...query,
     ...Object.keys(body),
+    ...Object.keys(body.device).map((key) => `device.${key}`),
     ...body.events.flatMap((event) => Object.keys(event).map((key) => `events[].${key}`)),
   ]
 }
@@ -108,13 +110,17 @@ async function eachProgram(
 
 const sorted = (items: Iterable<string>) => [...new Set(items)].sort()
 
-/** A request printed as POPYLAR_DEBUG prints it (and as the doc shows it): "POST <url>", then the body. */
-function parsePrinted(text: string): { url: URL; body: string } {
-  const [first, ...rest] = text.replace(/^popylar: /, '').split('\n')
-  const method = /^POST (\S+)$/.exec(first!)
-  assert.ok(method, `"POST <url>" first: ${first}`)
-  return { url: new URL(method[1]!), body: rest.join('\n').trim() }
+/** A request printed as POPYLAR_DEBUG prints it (and as the doc shows it): "POST <url>", the User-Agent header, a blank line, the body. */
+function parsePrinted(text: string): { url: URL; userAgent: string; body: string } {
+  const [head, ...body] = text.replace(/^popylar: /, '').split('\n\n')
+  const printed = /^POST (\S+)\nUser-Agent: (.+)$/.exec(head!)
+  assert.ok(printed, `"POST <url>" and "User-Agent: …" first: ${head}`)
+  return { url: new URL(printed[1]!), userAgent: printed[2]!, body: body.join('\n\n').trim() }
 }
+
+/** A user agent in the words of the doc's: Chrome's for the runtime's V8, then the runtime's name and version. */
+const USER_AGENT =
+  /^Mozilla\/5\.0 \((X11; Linux x86_64|Macintosh; Intel Mac OS X 10_15_7|Windows NT 10\.0; Win64; x64|X11)\) AppleWebKit\/537\.36 \(KHTML, like Gecko\) Chrome\/\d+\.0\.0\.0 Safari\/537\.36 (Node\.js|Bun|Deno)\/\d+\.\d+\.\d+$/
 
 /** The shape of a JSON value: its keys, nested, and the types of its leaves. */
 function shape(value: unknown): unknown {
@@ -176,6 +182,9 @@ test("the doc's example requests have the shape of real ones", async () => {
   }
   const [gtagExample, mpExample] = [example(gtagSection), example(mpSection)]
 
+  for (const shown of [gtagExample, mpExample]) assert.match(shown.userAgent, USER_AGENT)
+  for (const request of requests) assert.match(request.headers['user-agent']!, USER_AGENT)
+
   const gtag = real('gtag')
   assert.equal(gtagExample.url.pathname, gtag.path)
   assert.deepEqual([...gtagExample.url.searchParams.keys()], Object.keys(gtag.query))
@@ -209,7 +218,8 @@ test('POPYLAR_DEBUG=1 prints each request exactly as it would be sent, and sends
     paths.push(request.path)
     assert.equal(shown.url.pathname, request.path)
     assert.equal(shown.url.origin, collector.url)
-    // The session id is the second the process queued its first event: it differs between the two runs.
+    assert.equal(shown.userAgent, request.headers['user-agent'])
+    // The debug run records no session: the real run starts one, in a second of its own.
     const withoutSession = (query: Record<string, string>) => ({ ...query, sid: undefined })
     assert.deepEqual(withoutSession(Object.fromEntries(shown.url.searchParams)), withoutSession(request.query))
     if (request.protocol === 'gtag') assert.equal(shown.body, request.body)
@@ -284,13 +294,15 @@ test('what is kept on the machine is what PRIVACY.md lists: config.json and its 
   assert.deepEqual(readdirSync(configDir), ['config.json'], 'no other file beside config.json')
   assert.deepEqual(readdirSync(machine.home.dir).sort(), ['.config', 'work'], 'nothing else in the home')
   const config = JSON.parse(readFileSync(machine.home.configFile, 'utf8'))
-  const fields = Object.keys(config).flatMap((key) =>
-    key === 'packages'
-      ? Object.keys(config.packages).flatMap((name) =>
-          Object.keys(config.packages[name]).map((field) => `packages.<name>.${field}`),
-        )
-      : [key],
-  )
+  // The maps by name, as the doc names their keys; the session by its own fields.
+  const mapKeys: Record<string, string> = { packages: '<name>', properties: '<measurement id>' }
+  const fields = Object.keys(config).flatMap((key) => {
+    if (key === 'session') return Object.keys(config.session).map((field) => `session.${field}`)
+    if (!mapKeys[key]) return [key]
+    return Object.values(config[key] as Record<string, object>).flatMap((entry) =>
+      Object.keys(entry).map((field) => `${key}.${mapKeys[key]}.${field}`),
+    )
+  })
   assert.deepEqual(sorted(fields), sorted(codeNames(section(doc, /^What is kept on your machine$/).tables[0]!)))
 
   // Events a program could not send: in the files the doc names, and only the fields a request carries.

@@ -17,7 +17,7 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 const gtagLibrary = await tinyLibrary(after, { name: 'tiny-lib' })
 const mpLibrary = await tinyLibrary(after, { name: 'tiny-mp-lib', plugin: { apiSecret: 'test-secret' } })
 
-test('16 programs starting at once on a fresh machine: one config file, one client id, reported by all', async (t) => {
+test('16 programs starting at once on a fresh machine: one config file, one client id and one session, reported by all', async (t) => {
   const collector = await collectorFor(t)
   const home = tempHome(t)
   const runs = await Promise.all(
@@ -28,7 +28,7 @@ test('16 programs starting at once on a fresh machine: one config file, one clie
   assert.deepEqual(readdirSync(dirname(home.configFile)), ['config.json'], 'one file, no temp files left behind')
   const config = JSON.parse(readFileSync(home.configFile, 'utf8'))
   assert.match(config.clientId, UUID_V4)
-  assert.deepEqual(Object.keys(config), ['clientId'])
+  assert.deepEqual(Object.keys(config).sort(), ['clientId', 'properties', 'session'])
 
   const requests = await requestsAfterExit(collector, 16)
   assert.equal(requests.length, 16)
@@ -37,6 +37,15 @@ test('16 programs starting at once on a fresh machine: one config file, one clie
     new Set([config.clientId]),
     'every program reports the id in the file',
   )
+  assert.deepEqual(
+    new Set(requests.map((request) => `${request.session.id} ${request.session.number}`)),
+    new Set([`${config.session.id} 1`]),
+    'every program reports the session in the file, the first',
+  )
+  const count = (key: 'starts' | 'firstVisits') => requests.reduce((sum, request) => sum + request.session[key], 0)
+  assert.equal(count('firstVisits'), 1, 'one first visit')
+  assert.equal(count('starts'), 1, 'one session start')
+  for (const request of requests) assert.deepEqual(request.problems, [])
 })
 
 /** Everything a request carries, decoded: URL, headers and body. */

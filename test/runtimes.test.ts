@@ -70,6 +70,27 @@ function loading(outputs: LibraryOutput[]): { source: string; type: 'module' | '
   return { ...loadingScript(outputs), prints: `${JSON.stringify(outputs.map((output) => output.returns))}\n` }
 }
 
+const RUNTIME_NAMES = { node: 'Node.js', bun: 'Bun', deno: 'Deno' }
+
+/**
+ * The request describes the runtime as GA4 reads a client: a browser's user agent (Chrome's, on this OS)
+ * that ends with the runtime's name and version, and the client hints that name the runtime as a brand.
+ */
+function assertDescribesRuntime(request: ReceivedRequest, kind: Runtime['kind'], version: string): void {
+  const name = RUNTIME_NAMES[kind]
+  const userAgent = request.headers['user-agent'] ?? ''
+  assert.match(
+    userAgent,
+    /^Mozilla\/5\.0 \(X11; Linux x86_64\) AppleWebKit\/537\.36 \(KHTML, like Gecko\) Chrome\/\d+\.0\.0\.0 Safari\/537\.36 /,
+  )
+  assert.ok(userAgent.endsWith(` ${name}/${version}`), userAgent)
+  const chrome = /Chrome\/(\d+)/.exec(userAgent)![1]
+  assert.deepEqual(
+    ['uaa', 'uab', 'uafvl', 'uamb', 'uap', 'uapv'].map((hint) => request.query[hint]),
+    [process.arch === 'arm64' ? 'arm' : 'x86', '64', `${name};${version}|Chromium;${chrome}.0.0.0`, '0', 'Linux', ''],
+  )
+}
+
 function eventsOf(requests: ReceivedRequest[]) {
   return requests.flatMap((request) => request.events)
 }
@@ -119,6 +140,7 @@ for (const [name] of installing) {
           assert.equal(params.runtime_version, runtime.version)
           assert.equal(params.package_name, library.packageName)
           assert.equal(params.package_version, library.packageVersion)
+          assertDescribesRuntime(request!, runtime.kind, runtime.version)
         })
       }
     }
@@ -315,6 +337,8 @@ describe('deno permissions', { timeout: INSTALL_TIMEOUT_MS }, () => {
     assert.deepEqual(new Set(events.map((event) => event.params.package_name)), ESM_PACKAGES, 'one event per package')
     assert.equal(events.length, ESM_PACKAGES.size)
     for (const event of events) assert.equal(event.params.runtime, 'deno')
+    assert.deepEqual(run.requests[0]!.problems, [])
+    assertDescribesRuntime(run.requests[0]!, 'deno', deno.version)
   }
 
   // env, read and net to decide and send; write to keep the new client id. Nothing else (no sys, no run).

@@ -41,7 +41,9 @@ function formatParams(params: ReceivedEvent['params']): string {
 }
 
 function formatRequest(request: ReceivedRequest): string[] {
-  const where = `${request.protocol}${request.debug ? ' debug' : ''} ${request.measurementId || '(no id)'} cid=${request.clientId || '(none)'}`
+  const { session } = request
+  const marks = `${session.firstVisits ? ' first visit' : ''}${session.starts ? ' session start' : ''}`
+  const where = `${request.protocol}${request.debug ? ' debug' : ''} ${request.measurementId || '(no id)'} cid=${request.clientId || '(none)'} session=${session.id || '(none)'}${session.number ? `#${session.number}` : ''}${marks}`
   const events = request.events.length > 0 ? request.events : [{ name: '(no events)', params: {} }]
   const lines = events.map((event) =>
     `${time(request.receivedAt)} ${where} ${event.name} ${formatParams(event.params)}`.trimEnd(),

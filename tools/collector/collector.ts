@@ -11,7 +11,15 @@
 // behaviour. Any other path → 404; a known path with the wrong method → 405. Neither is recorded.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { validateGtag, validateMp, type EventInput, type GtagLine, type ValidationMessage } from './ga4-validation.js'
+import {
+  createSessionLedger,
+  validateGtag,
+  validateMp,
+  type EventInput,
+  type GtagLine,
+  type SessionInput,
+  type ValidationMessage,
+} from './ga4-validation.js'
 
 export type { ValidationMessage } from './ga4-validation.js'
 
@@ -35,8 +43,10 @@ export interface ReceivedRequest {
   /** The raw body, decoded as UTF-8. */
   body: string
   events: ReceivedEvent[]
-  /** Empty when the request is valid by GA4's rules (and ours: see ga4-validation.ts). */
+  /** Empty when the request is valid by GA4's rules (and ours: see ga4-validation.ts), also with the requests before it. */
   problems: ValidationMessage[]
+  /** The session the request's events are in: gtag's sid and sct, the Measurement Protocol's first session_id; and how many of its events carry _ss and _fv (gtag only). */
+  session: { id: string; number?: string; starts: number; firstVisits: number }
   receivedAt: number
   /** The HTTP method and headers (lower-case names), e.g. to check that no cookie is sent. */
   method: string
@@ -152,13 +162,33 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
   return headers
 }
 
-function receiveGtag(common: Common, url: URL): ReceivedRequest {
+/** Whether each event carries _fv and _ss: on its line, or (for the first) in the query of a request with a body. */
+function sessionMarks(shared: GtagLine, lines: GtagLine[]): SessionInput['marks'] {
+  const has = (pairs: GtagLine, key: string) => pairs.some(([name, value]) => name === key && value === '1')
+  return lines.map((line, index) => ({
+    firstVisit: has(line, '_fv') || (index === 0 && has(shared, '_fv')),
+    sessionStart: has(line, '_ss') || (index === 0 && has(shared, '_ss')),
+  }))
+}
+
+function receiveGtag(common: Common, url: URL, ledger: Ledger): ReceivedRequest {
   const lines = gtagLines(url, common.body)
   const shared: GtagLine = common.body.trim() ? [...url.searchParams] : []
   const events = lines.map((line) => gtagEvent(shared, line))
-  const { query } = common
-  const problems = validateGtag({ query, lines, events: events as EventInput[] })
-  return { ...common, protocol: 'gtag', measurementId: query.tid ?? '', clientId: query.cid ?? '', events, problems }
+  const { query, headers } = common
+  const marks = sessionMarks(shared, lines)
+  const [measurementId, clientId, sid, sct] = [query.tid ?? '', query.cid ?? '', query.sid ?? '', query.sct ?? '']
+  const problems = [
+    ...validateGtag({ query, lines, events: events as EventInput[], headers }),
+    ...ledger({ measurementId, clientId, sid, sct, marks }),
+  ]
+  const session = {
+    id: sid,
+    number: sct,
+    starts: marks.filter((mark) => mark.sessionStart).length,
+    firstVisits: marks.filter((mark) => mark.firstVisit).length,
+  }
+  return { ...common, protocol: 'gtag', measurementId, clientId, events, problems, session }
 }
 
 function receiveMp(common: Common): ReceivedRequest {
@@ -168,19 +198,23 @@ function receiveMp(common: Common): ReceivedRequest {
   const problems = validateMp({ query, payload, parseError, now: common.receivedAt })
   const clientId =
     typeof body.client_id === 'string' || typeof body.client_id === 'number' ? String(body.client_id) : ''
+  const events = mpEvents(body.events)
   const request: ReceivedRequest = {
     ...common,
     protocol: 'mp',
     measurementId: query.measurement_id ?? '',
     clientId,
-    events: mpEvents(body.events),
+    events,
     problems,
+    session: { id: String(events[0]?.params.session_id ?? ''), starts: 0, firstVisits: 0 },
   }
   if (query.api_secret !== undefined) request.apiSecret = query.api_secret
   return request
 }
 
-function receive(route: Route, req: IncomingMessage, url: URL, body: string): ReceivedRequest {
+type Ledger = ReturnType<typeof createSessionLedger>
+
+function receive(route: Route, req: IncomingMessage, url: URL, body: string, ledger: Ledger): ReceivedRequest {
   const common: Common = {
     path: url.pathname,
     debug: route.debug,
@@ -190,7 +224,7 @@ function receive(route: Route, req: IncomingMessage, url: URL, body: string): Re
     method: req.method ?? '',
     headers: flatHeaders(req),
   }
-  return route.protocol === 'gtag' ? receiveGtag(common, url) : receiveMp(common)
+  return route.protocol === 'gtag' ? receiveGtag(common, url, ledger) : receiveMp(common)
 }
 
 /** The whole body, or undefined when the client went away before sending all of it. */
@@ -374,6 +408,8 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   const mode: Mode = { behaviour: checkBehaviour(options.behaviour ?? 'normal'), delayMs: defaultDelayMs }
   const record = createRecord(options.onRequest)
   const timers = new Set<NodeJS.Timeout>()
+  // Sessions are checked across every request this collector receives: clear() forgets the requests, not them.
+  const ledger = createSessionLedger()
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('access-control-allow-origin', '*')
@@ -388,7 +424,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     }
     const body = await readBody(req)
     if (body === undefined) return
-    const request = receive(route, req, url, body)
+    const request = receive(route, req, url, body, ledger)
     record.add(request)
     respond(res, answerFor(route, request), { ...mode }, timers)
   }

@@ -8,6 +8,8 @@ import {
   checkParams,
   checkReportingParams,
   checkTimestamp,
+  checkUserAgent,
+  createSessionLedger,
   type GtagLine,
   LIMITS,
   RESERVED_EVENT_NAMES,
@@ -20,6 +22,8 @@ const TID = 'G-TEST1234'
 const CID = '0b7c2a9e-3f4d-4c1a-9e2b-5d6f7a8b9c0d'
 const NOW = 1_795_841_604_000
 const REPORTING = { session_id: '1795841604', engagement_time_msec: 1 }
+/** What the tracker says of the device on the Measurement Protocol. */
+const DEVICE = { category: 'desktop', operating_system: 'Linux', browser: 'Node.js', browser_version: '20.20.2' }
 
 /** Each message as "fieldPath validationCode", the shape a failing assertion shows best. */
 const codes = (messages: ValidationMessage[]) => messages.map((m) => `${m.fieldPath} ${m.validationCode}`)
@@ -187,12 +191,16 @@ describe('validateMp', () => {
   })
 
   test('a request as the tracker sends it: nothing to say', () => {
-    const payload = { client_id: CID, events: [{ ...event(), timestamp_micros: NOW * 1000 }, event('other')] }
+    const payload = {
+      client_id: CID,
+      device: DEVICE,
+      events: [{ ...event(), timestamp_micros: NOW * 1000 }, event('other')],
+    }
     assert.deepEqual(validateMp({ query, payload, now: NOW }), [])
   })
 
   test('the query: a measurement id and an api secret', () => {
-    const payload = { client_id: CID, events: [event()] }
+    const payload = { client_id: CID, device: DEVICE, events: [event()] }
     assert.deepEqual(codes(validateMp({ query: {}, payload, now: NOW })), [
       'measurement_id VALUE_REQUIRED',
       'api_secret VALUE_REQUIRED',
@@ -207,7 +215,7 @@ describe('validateMp', () => {
   })
 
   test('fields Google does not know, at the top and in an event', () => {
-    const payload = { client_id: CID, user_ip: '1.2.3.4', events: [{ ...event(), label: 'x' }] }
+    const payload = { client_id: CID, device: DEVICE, user_ip: '1.2.3.4', events: [{ ...event(), label: 'x' }] }
     assert.deepEqual(codes(validateMp({ query, payload, now: NOW })), [
       'user_ip VALUE_INVALID',
       'events[0].label VALUE_INVALID',
@@ -215,42 +223,67 @@ describe('validateMp', () => {
   })
 
   test('events: an array of 1 to 25 objects, each checked by index', () => {
-    assert.deepEqual(codes(validateMp({ query, payload: { client_id: CID }, now: NOW })), ['events VALUE_REQUIRED'])
-    assert.deepEqual(codes(validateMp({ query, payload: { client_id: CID, events: {} }, now: NOW })), [
-      'events VALUE_INVALID',
-    ])
-    const payload = { client_id: CID, events: [event(), 'x', event('bad-name', { engagement_time_msec: 0 })] }
+    const base = { client_id: CID, device: DEVICE }
+    assert.deepEqual(codes(validateMp({ query, payload: base, now: NOW })), ['events VALUE_REQUIRED'])
+    assert.deepEqual(codes(validateMp({ query, payload: { ...base, events: {} }, now: NOW })), ['events VALUE_INVALID'])
+    const payload = { ...base, events: [event(), 'x', event('bad-name', { engagement_time_msec: 0 })] }
     assert.deepEqual(codes(validateMp({ query, payload, now: NOW })), [
       'events[1] VALUE_INVALID',
       'events[2].name NAME_INVALID',
       'events[2].params.engagement_time_msec VALUE_REQUIRED',
     ])
   })
+
+  test('a device, as Google documents it: required here, for GA4 to fill its device reports', () => {
+    const events = [event()]
+    assert.deepEqual(codes(validateMp({ query, payload: { client_id: CID, events }, now: NOW })), [
+      'device VALUE_REQUIRED',
+    ])
+    const device = { ...DEVICE, category: 'server', user_agent: 'x', brand: 1 }
+    assert.deepEqual(codes(validateMp({ query, payload: { client_id: CID, device, events }, now: NOW })), [
+      'device.user_agent VALUE_INVALID',
+      'device.brand VALUE_INVALID',
+      'device.category VALUE_INVALID',
+    ])
+  })
 })
 
 describe('validateGtag', () => {
-  const query = { v: '2', tid: TID, cid: CID, sid: '1795841604' }
+  const hints = {
+    uaa: 'x86',
+    uab: '64',
+    uafvl: 'Node.js;20.20.2|Chromium;113.0.0.0',
+    uamb: '0',
+    uap: 'Linux',
+    uapv: '',
+  }
+  const query = { v: '2', tid: TID, cid: CID, ...hints, sid: '1795841604', sct: '1' }
+  const headers = {
+    'user-agent':
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/113.0.0.0 Safari/537.36 Node.js/20.20.2',
+  }
   const line = (...pairs: Array<[string, string]>): GtagLine => pairs
 
   test('a request as the tracker sends it: nothing to say', () => {
     const lines = [line(['en', 'import'], ['ep.package_name', 'lib'], ['epn.count', '3'])]
     const events = [{ name: 'import', params: { package_name: 'lib', count: 3 } }]
-    assert.deepEqual(validateGtag({ query, lines, events }), [])
+    assert.deepEqual(validateGtag({ query, lines, events, headers }), [])
   })
 
-  test('the query: v=2, a measurement id, a client id, a session id in seconds', () => {
+  test('the query: v=2, a measurement id, a client id, a session id in seconds, a session number', () => {
     const events = [{ name: 'import', params: {} }]
     const lines = [line(['en', 'import'])]
-    assert.deepEqual(codes(validateGtag({ query: {}, lines, events })), [
+    assert.deepEqual(codes(validateGtag({ query: { ...hints }, lines, events, headers })), [
       'v VALUE_REQUIRED',
       'tid VALUE_REQUIRED',
       'cid VALUE_REQUIRED',
       'sid VALUE_REQUIRED',
+      'sct VALUE_REQUIRED',
     ])
-    assert.deepEqual(codes(validateGtag({ query: { ...query, v: '1', sid: 'now' }, lines, events })), [
-      'v VALUE_INVALID',
-      'sid VALUE_INVALID',
-    ])
+    assert.deepEqual(
+      codes(validateGtag({ query: { ...query, v: '1', sid: 'now', sct: '0' }, lines, events, headers })),
+      ['v VALUE_INVALID', 'sid VALUE_INVALID', 'sct VALUE_INVALID'],
+    )
   })
 
   test('a line without en, a param given twice (ep. and epn. name the same param)', () => {
@@ -259,7 +292,7 @@ describe('validateGtag', () => {
       { name: undefined, params: {} },
       { name: 'import', params: { count: 1 } },
     ]
-    assert.deepEqual(codes(validateGtag({ query, lines, events })), [
+    assert.deepEqual(codes(validateGtag({ query, lines, events, headers })), [
       'events[0].name VALUE_REQUIRED',
       'events[1].params.count NAME_DUPLICATED',
     ])
@@ -268,13 +301,73 @@ describe('validateGtag', () => {
   test('names and params by the rules of every event', () => {
     const lines = [line(['en', 'first_visit'], ['ep.a-b', 'x'])]
     const events = [{ name: 'first_visit', params: { 'a-b': 'x' } }]
-    assert.deepEqual(codes(validateGtag({ query, lines, events })), [
+    assert.deepEqual(codes(validateGtag({ query, lines, events, headers })), [
       'events[0].name NAME_RESERVED',
       'events[0].params.a-b NAME_INVALID',
     ])
   })
 
   test('no event at all', () => {
-    assert.deepEqual(codes(validateGtag({ query, lines: [], events: [] })), ['events VALUE_REQUIRED'])
+    assert.deepEqual(codes(validateGtag({ query, lines: [], events: [], headers })), ['events VALUE_REQUIRED'])
+  })
+})
+
+describe('checkUserAgent', () => {
+  const chrome =
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
+  const hints = { uaa: 'arm', uab: '64', uafvl: 'Chromium;124.0.0.0', uamb: '0', uap: 'macOS', uapv: '14' }
+
+  test("a browser's user agent with its hints, or a browser without hints to give", () => {
+    assert.deepEqual(checkUserAgent({ 'user-agent': chrome }, hints), [])
+    assert.deepEqual(checkUserAgent({ 'user-agent': 'Mozilla/5.0 (Macintosh) Gecko/20100101 Firefox/128.0' }, {}), [])
+  })
+
+  test("no user agent, a program's, or a Chromium one without hints", () => {
+    assert.deepEqual(codes(checkUserAgent({}, hints)), ['user-agent VALUE_REQUIRED'])
+    assert.deepEqual(codes(checkUserAgent({ 'user-agent': 'node-fetch/1.0' }, hints)), ['user-agent VALUE_INVALID'])
+    assert.deepEqual(codes(checkUserAgent({ 'user-agent': chrome }, { uap: 'macOS' })), [
+      'uaa VALUE_REQUIRED',
+      'uab VALUE_REQUIRED',
+      'uafvl VALUE_REQUIRED',
+      'uamb VALUE_REQUIRED',
+      'uapv VALUE_REQUIRED',
+    ])
+  })
+
+  test('hints that contradict the user agent, and an OS version with a build in it', () => {
+    assert.deepEqual(codes(checkUserAgent({ 'user-agent': chrome }, { ...hints, uap: 'Windows', uapv: '23.4.0-x' })), [
+      'uapv VALUE_INVALID',
+      'uap VALUE_INVALID',
+    ])
+  })
+})
+
+describe('createSessionLedger', () => {
+  const hit = (sid: string, sct: string, ...marks: Array<[boolean, boolean]>) => ({
+    measurementId: TID,
+    clientId: CID,
+    sid,
+    sct,
+    marks: marks.map(([firstVisit, sessionStart]) => ({ firstVisit, sessionStart })),
+  })
+
+  test('requests of two sessions, in any order: nothing to say', () => {
+    for (const order of [
+      [hit('100', '1', [true, true]), hit('100', '1', [false, false]), hit('200', '2', [false, true])],
+      [hit('200', '2', [false, true]), hit('100', '1', [false, false]), hit('100', '1', [true, true])],
+    ]) {
+      const ledger = createSessionLedger()
+      assert.deepEqual(order.flatMap(ledger), [])
+    }
+  })
+
+  test('what GA4 would count twice or number apart', () => {
+    const ledger = createSessionLedger()
+    assert.deepEqual(codes(ledger(hit('100', '1', [true, true], [true, true]))), [
+      'events[1]._fv VALUE_INVALID',
+      'events[1]._ss VALUE_INVALID',
+    ])
+    assert.deepEqual(codes(ledger(hit('100', '2', [false, false]))), ['sct VALUE_INVALID'])
+    assert.deepEqual(codes(ledger(hit('300', '1', [false, true]))), ['sct VALUE_INVALID'])
   })
 })

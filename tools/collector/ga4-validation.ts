@@ -12,7 +12,12 @@
 // - the measurement ID must look like G-XXXX (Google's validation server does not check it);
 // - api_secret must be present on the Measurement Protocol (Google drops the events without it);
 // - our tracker's client ID must be a UUID v4;
-// - Measurement Protocol events need session_id and engagement_time_msec >= 1 for GA4 reports.
+// - Measurement Protocol events need session_id and engagement_time_msec >= 1 for GA4 reports;
+// - a gtag hit needs a browser's User-Agent header, and from a Chromium user agent its client hints, and a
+//   Measurement Protocol request a device: GA4 fills its browser, OS and device dimensions from these only
+//   (Angular CLI's and Nx's collectors send a user agent "needed for tech details to be collected");
+// - sessions agree across requests, as GA4 joins them by client and session id: one first visit (_fv) per
+//   client id and property, one start (_ss) per session, one number (sct) per session, numbers that grow.
 
 export type ValidationCode =
   | 'VALUE_INVALID'
@@ -393,6 +398,7 @@ export function validateMp({ query, payload, parseError, now = Date.now() }: MpI
       message('', 'VALUE_INVALID', 'Unable to parse Measurement Protocol JSON payload. The body is not a JSON object.'),
     ]
   problems.push(...unknownFields(payload, MP_BODY_FIELDS, ''), ...checkClientId(payload.client_id, 'client_id'))
+  problems.push(...checkDevice(payload.device))
   problems.push(...checkTimestamp(payload.timestamp_micros, 'timestamp_micros', now))
   if (payload.events !== undefined && !Array.isArray(payload.events))
     return [...problems, message('events', 'VALUE_INVALID', 'events must be an array.')]
@@ -412,6 +418,8 @@ export interface GtagInput {
   lines: GtagLine[]
   /** The same lines as parsed events (shared ep.* of the query merged in). */
   events: EventInput[]
+  /** The request's headers, with lower-case names. */
+  headers: Record<string, string>
 }
 
 function checkGtagQuery(query: Record<string, string>): ValidationMessage[] {
@@ -425,6 +433,10 @@ function checkGtagQuery(query: Record<string, string>): ValidationMessage[] {
     problems.push(
       message('sid', 'VALUE_INVALID', `Session ID [${query.sid}] is not a number (seconds since the epoch).`),
     )
+  if (!query.sct)
+    problems.push(message('sct', 'VALUE_REQUIRED', "The session number (sct) is required: GA4's session count."))
+  else if (!/^[1-9]\d*$/.test(query.sct))
+    problems.push(message('sct', 'VALUE_INVALID', `Session number [${query.sct}] is not a number from 1.`))
   return problems
 }
 
@@ -454,9 +466,10 @@ function checkGtagLine(line: GtagLine, index: number): ValidationMessage[] {
 }
 
 /** POST or GET /g/collect. */
-export function validateGtag({ query, lines, events }: GtagInput): ValidationMessage[] {
+export function validateGtag({ query, lines, events, headers }: GtagInput): ValidationMessage[] {
   return [
     ...checkGtagQuery(query),
+    ...checkUserAgent(headers, query),
     ...lines.flatMap((line, index) => checkGtagLine(line, index)),
     ...checkEventCount(events.length),
     // A missing en is reported by checkGtagLine, with the gtag field's name.
@@ -465,4 +478,197 @@ export function validateGtag({ query, lines, events }: GtagInput): ValidationMes
       ...checkParams(event.params, index),
     ]),
   ]
+}
+
+// ---------------------------------------------------------------- the client: user agent, client hints, device
+
+/** What each client hint tells GA4 (gtag.js sends them in the query, as navigator.userAgentData gives them). */
+export const CLIENT_HINTS: Record<string, string> = {
+  uaa: 'architecture',
+  uab: 'bitness',
+  uafvl: 'brands and their versions',
+  uamb: 'whether the device is mobile',
+  uap: 'platform (the OS)',
+  uapv: 'platform version',
+}
+/** The platforms User-Agent Client Hints name (Sec-CH-UA-Platform). */
+const HINT_PLATFORMS = new Set([
+  'Android',
+  'Chrome OS',
+  'Chromium OS',
+  'Fuchsia',
+  'iOS',
+  'Linux',
+  'macOS',
+  'Windows',
+  'Unknown',
+  '',
+])
+/** The platform part of a browser's user agent, and the hinted platforms that agree with it. */
+const UA_PLATFORMS: Array<[RegExp, string[]]> = [
+  [/^Mozilla\/5\.0 \(Windows/, ['Windows']],
+  [/^Mozilla\/5\.0 \(Macintosh/, ['macOS']],
+  [/^Mozilla\/5\.0 \(X11; CrOS/, ['Chrome OS', 'Chromium OS']],
+  [/^Mozilla\/5\.0 \((X11|Linux)/, ['Linux', 'Android', 'Unknown']],
+]
+const BRAND_LIST = /^[^;|]+;[\d.]+(\|[^;|]+;[\d.]+)*$/
+const DEVICE_FIELDS = new Set([
+  'category',
+  'language',
+  'screen_resolution',
+  'operating_system',
+  'operating_system_version',
+  'model',
+  'brand',
+  'browser',
+  'browser_version',
+])
+const DEVICE_CATEGORIES = new Set(['desktop', 'mobile', 'tablet', 'smart tv'])
+const TECH_DETAILS = "GA4's browser, OS and device dimensions stay (not set) without it"
+
+/** The hints that agree neither with their own form nor with the user agent. */
+function checkHintValues(userAgent: string, query: Record<string, string>): ValidationMessage[] {
+  const problems: ValidationMessage[] = []
+  const wrong = (hint: string, why: string) =>
+    problems.push(message(hint, 'VALUE_INVALID', `Client hint ${hint}=[${query[hint]}] ${why}.`))
+  if (query.uamb !== undefined && !/^[01]$/.test(query.uamb)) wrong('uamb', 'is not 0 or 1')
+  if (query.uab !== undefined && !/^(32|64|)$/.test(query.uab)) wrong('uab', 'is not 32 or 64')
+  if (query.uap !== undefined && !HINT_PLATFORMS.has(query.uap))
+    wrong('uap', 'is not a platform that client hints name')
+  // A platform version is numbers and dots: a kernel's build (6.8.0-45-generic) would tell more than the OS.
+  if (query.uapv !== undefined && !/^(\d+(\.\d+)*)?$/.test(query.uapv)) wrong('uapv', 'is not a version')
+  if (query.uafvl !== undefined && !BRAND_LIST.test(query.uafvl)) wrong('uafvl', 'is not a list of brand;version')
+  const claimed = UA_PLATFORMS.find(([pattern]) => pattern.test(userAgent))?.[1]
+  if (claimed && query.uap !== undefined && !claimed.includes(query.uap))
+    wrong('uap', `disagrees with the user agent, which says ${claimed[0]}`)
+  const chrome = /Chrome\/(\d+)\./.exec(userAgent)?.[1]
+  const chromium = /(^|\|)Chromium;(\d+)\./.exec(query.uafvl ?? '')?.[2]
+  if (chrome && chromium && chrome !== chromium)
+    wrong('uafvl', `names Chromium ${chromium}, the user agent Chrome ${chrome}`)
+  return problems
+}
+
+/**
+ * gtag: a browser's User-Agent header, and with a Chromium user agent its client hints, as parameters (gtag.js)
+ * or as Sec-CH-UA headers (what a Chromium browser adds to its requests). Chrome's user agent is reduced: it
+ * always says Windows 10, macOS 10.15 or Linux x86_64, and GA4 takes the rest from the hints.
+ */
+export function checkUserAgent(headers: Record<string, string>, query: Record<string, string>): ValidationMessage[] {
+  const userAgent = headers['user-agent']
+  if (!userAgent)
+    return [message('user-agent', 'VALUE_REQUIRED', `A gtag hit needs a User-Agent header: ${TECH_DETAILS}.`)]
+  if (!/^Mozilla\/5\.0 \(/.test(userAgent))
+    return [
+      message(
+        'user-agent',
+        'VALUE_INVALID',
+        `User agent [${userAgent}] is not a browser's: ${TECH_DETAILS}, and GA4 may filter the hit as a bot's.`,
+      ),
+    ]
+  const hinted = Object.keys(CLIENT_HINTS).filter((hint) => query[hint] !== undefined)
+  // HeadlessChrome/ too: Chromium's headless mode names itself so.
+  const needsHints =
+    /Chrome\/\d/.test(userAgent) && !headers['sec-ch-ua'] && hinted.length < Object.keys(CLIENT_HINTS).length
+  const missing = needsHints
+    ? Object.entries(CLIENT_HINTS)
+        .filter(([hint]) => query[hint] === undefined)
+        .map(([hint, what]) =>
+          message(
+            hint,
+            'VALUE_REQUIRED',
+            `Client hint [${hint}] is missing: GA4 reads a Chromium browser's ${what} from it.`,
+          ),
+        )
+    : []
+  return [...missing, ...checkHintValues(userAgent, query)]
+}
+
+/** Measurement Protocol: the device, as Google documents it (the user agent of a server's request says nothing of the user's). */
+export function checkDevice(device: unknown): ValidationMessage[] {
+  if (device === undefined) return [message('device', 'VALUE_REQUIRED', `The request has no device: ${TECH_DETAILS}.`)]
+  if (!isRecord(device)) return [message('device', 'VALUE_INVALID', 'device must be an object.')]
+  const problems = unknownFields(device, DEVICE_FIELDS, 'device')
+  for (const [field, value] of Object.entries(device)) {
+    if (DEVICE_FIELDS.has(field) && typeof value !== 'string')
+      problems.push(message(`device.${field}`, 'VALUE_INVALID', `device.${field} must be a string.`))
+  }
+  if (typeof device.category === 'string' && !DEVICE_CATEGORIES.has(device.category.toLowerCase()))
+    problems.push(
+      message(
+        'device.category',
+        'VALUE_INVALID',
+        `Device category [${device.category}] is none of ${[...DEVICE_CATEGORIES].join(', ')}.`,
+      ),
+    )
+  return problems
+}
+
+// ---------------------------------------------------------------- sessions, across requests
+
+/** What one gtag request says of its session. */
+export interface SessionInput {
+  measurementId: string
+  clientId: string
+  sid: string
+  sct: string
+  /** Per event: whether it carries _fv (first visit) and _ss (session start). */
+  marks: Array<{ firstVisit: boolean; sessionStart: boolean }>
+}
+
+interface ClientSessions {
+  firstVisit: boolean
+  /** Per session id: its number, and whether its start was seen. */
+  sessions: Map<string, { number: string; started: boolean }>
+  latest?: string
+}
+
+/**
+ * A record of the sessions seen, per property and client id, as GA4 joins them, and a check of each request
+ * against it: a client's first visit is in its first session and comes once; a session starts once, keeps
+ * its number, and a later session has a higher one. Requests can arrive in any order (programs that run
+ * together), so no rule depends on it. Problems are those of the request that breaks the record.
+ */
+export function createSessionLedger(): (input: SessionInput) => ValidationMessage[] {
+  const clients = new Map<string, ClientSessions>()
+  return ({ measurementId, clientId, sid, sct, marks }) => {
+    if (!/^\d+$/.test(sid) || !/^[1-9]\d*$/.test(sct) || !clientId) return []
+    const key = `${measurementId} ${clientId}`
+    const client: ClientSessions = clients.get(key) ?? { firstVisit: false, sessions: new Map() }
+    clients.set(key, client)
+    const problems: ValidationMessage[] = []
+    const session = client.sessions.get(sid)
+    if (session && session.number !== sct)
+      problems.push(message('sct', 'VALUE_INVALID', `Session [${sid}] was number ${session.number}, now ${sct}.`))
+    const latest = client.latest ? client.sessions.get(client.latest) : undefined
+    if (!session && latest && Number(sid) > Number(client.latest) && Number(sct) <= Number(latest.number))
+      problems.push(
+        message(
+          'sct',
+          'VALUE_INVALID',
+          `Session [${sid}] is number ${sct}, but an earlier session [${client.latest}] was number ${latest.number}.`,
+        ),
+      )
+    let started = session?.started ?? false
+    marks.forEach(({ firstVisit, sessionStart }, index) => {
+      if (firstVisit && client.firstVisit)
+        problems.push(
+          message(
+            `events[${index}]._fv`,
+            'VALUE_INVALID',
+            `Client [${clientId}] has a first visit again: GA4 counts a new user each time.`,
+          ),
+        )
+      if (firstVisit && sct !== '1')
+        problems.push(
+          message(`events[${index}]._fv`, 'VALUE_INVALID', `A first visit in session number ${sct}, not 1.`),
+        )
+      if (sessionStart && started)
+        problems.push(message(`events[${index}]._ss`, 'VALUE_INVALID', `Session [${sid}] starts again.`))
+      client.firstVisit ||= firstVisit
+      started ||= sessionStart
+    })
+    client.sessions.set(sid, { number: session?.number ?? sct, started })
+    if (!client.latest || Number(sid) > Number(client.latest)) client.latest = sid
+    return problems
+  }
 }

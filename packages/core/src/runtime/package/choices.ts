@@ -7,6 +7,7 @@ import {
   type ConfigData,
   type ConfigRead,
 } from '../tracker/config-file.js'
+import { withConfigLock } from '../tracker/config-lock.js'
 import {
   envFlag,
   isCI,
@@ -90,13 +91,26 @@ function editableConfig(host: ServerHost): ConfigData {
   return read.data
 }
 
+/** Changes the config from what it holds, holding its lock (see config-lock.ts): a tracked program writing at the same moment cannot undo the change. */
+function changeConfig(host: ServerHost, change: (data: ConfigData) => void): ConfigData {
+  const changed = withConfigLock(host, 2000, () => {
+    const data = editableConfig(host)
+    change(data)
+    writeConfig(host, data)
+    return data
+  })
+  if (!changed)
+    throw new Error(`${configPath(host)} is locked by another program (${configPath(host)}.lock): try again`)
+  return changed
+}
+
 /** Records a choice: for every instrumented library, or for one package. Returns the config file's path. */
 export async function setTracking(track: boolean, packageName?: string): Promise<string> {
   const host = await serverHost()
-  const data = editableConfig(host)
-  if (packageName) data.packages = { ...data.packages, [packageName]: { ...data.packages?.[packageName], track } }
-  else data.track = track
-  writeConfig(host, data)
+  changeConfig(host, (data) => {
+    if (packageName) data.packages = { ...data.packages, [packageName]: { ...data.packages?.[packageName], track } }
+    else data.track = track
+  })
   if (!track && !packageName) discardOutbox(host)
   return configPath(host)
 }
@@ -110,12 +124,15 @@ export const optIn = (packageName?: string): Promise<string> => setTracking(true
 /** Replaces the client id with a new random one. */
 export async function resetClientId(): Promise<string> {
   const host = await serverHost()
-  const data = editableConfig(host)
-  data.clientId = newClientId(host)
-  writeConfig(host, data)
+  const { clientId } = changeConfig(host, (data) => {
+    data.clientId = newClientId(host)
+    // A new user to every property: each will see its first visit, in a session of its own.
+    data.properties = {}
+    delete data.session
+  })
   // Waiting events would otherwise leave with the new id, and tie it to the old one's runs.
   discardOutbox(host)
-  return data.clientId
+  return clientId!
 }
 
 function variable(env: Record<string, string | undefined>, name: string): Channel {

@@ -1,7 +1,11 @@
 // The browser side, reached only in a consumer's development build: localStorage holds the
-// client id and the opt-out, and the request goes out as a beacon that outlives the page.
+// client id, its sessions and the opt-out, and the request goes out as a beacon that outlives the page.
 import type { CollectRequest } from './protocol.js'
+import { advanceSessions, markVisits, unannounced } from './session.js'
 import type { QueuedEvent } from './types.js'
+
+/** The sessions of this origin's client id (see session.ts), as config.json holds a machine's. */
+const SESSIONS_KEY = 'popylar:sessions'
 
 /**
  * The client id, or undefined when the browser says no: Do Not Track, Global Privacy Control,
@@ -20,7 +24,11 @@ export function browserClientId(): string | undefined {
       document.querySelector('meta[http-equiv=content-security-policy i]')
     )
       return
-    localStorage['popylar:cid'] ||= crypto.randomUUID()
+    if (!localStorage['popylar:cid']) {
+      localStorage['popylar:cid'] = crypto.randomUUID()
+      // Every property is yet to see this client id.
+      localStorage[SESSIONS_KEY] = '{"properties":{}}'
+    }
     return localStorage['popylar:cid']
   } catch {}
 }
@@ -32,6 +40,26 @@ export function firstInSession(item: QueuedEvent): boolean {
   if (sessionStorage[key]) return false
   sessionStorage[key] = 1
   return true
+}
+
+/** Gives the events their visits, from and to localStorage (which browserClientId found usable). */
+export function browserVisits(items: QueuedEvent[]): QueuedEvent[] {
+  let stored = {}
+  try {
+    stored = JSON.parse(localStorage[SESSIONS_KEY]) || {}
+  } catch {}
+  const next = advanceSessions(
+    stored,
+    items.map((item) => item.measurementId),
+    Date.now(),
+  )
+  try {
+    if (next.changed) localStorage[SESSIONS_KEY] = JSON.stringify(next.state)
+  } catch {
+    next.visits = unannounced(next.visits)
+  }
+  markVisits(items, next.visits)
+  return items
 }
 
 /** Hands the request to the browser; true when it took it. */

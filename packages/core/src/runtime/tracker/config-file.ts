@@ -1,6 +1,6 @@
 // The user's popylar/config.json: their choices and the client id. Written atomically, read strictly.
 import { absolute, homeDir, type ServerHost } from './host.js'
-import { makePrivateFolders, mayWrite, writeAtomically } from './safe-write.js'
+import { makePrivateFolders, writeAtomically } from './safe-write.js'
 
 export interface PackageChoice {
   track?: boolean
@@ -91,16 +91,4 @@ export function writeConfig(host: ServerHost, data: ConfigData, exclusive?: bool
 
 export function newClientId(host: ServerHost): string {
   return host.randomUUID()
-}
-
-/**
- * The client id, created on first use. Programs starting together on a fresh machine
- * all end up with the id that the first of them wrote. Undefined when the file cannot be trusted.
- */
-export function ensureClientId(host: ServerHost, read: ConfigRead): string | undefined {
-  // A program that may not write its config folder (Node's or Deno's permissions) sends nothing, even with a client id already there.
-  if (!read.ok || !mayWrite(host, configDir(host))) return
-  if (!read.data.clientId) writeConfig(host, { ...read.data, clientId: newClientId(host) }, !read.exists)
-  const again = read.data.clientId ? read : readConfig(host)
-  return again.ok ? again.data.clientId : undefined
 }

@@ -18,7 +18,14 @@ const valid = {
 
 test('a valid event is rebuilt from its own fields only, never to show a notice', () => {
   const { settle, extra, ...fields } = valid
-  assert.deepEqual(keptEvent(valid, NOW), { ...fields, apiSecret: undefined, notice: false })
+  assert.deepEqual(keptEvent(valid, NOW), { ...fields, apiSecret: undefined, notice: false, visit: undefined })
+})
+
+test("the session an event was in is kept when it has a visit's fields, and left out otherwise", () => {
+  const visit = { sessionId: NOW / 1000, sessionCount: 2, sessionStart: true, firstVisit: false }
+  assert.deepEqual(keptEvent({ ...valid, visit: { ...visit, extra: 1 } }, NOW)?.visit, visit)
+  for (const wrong of ['first', { ...visit, sessionStart: 'yes' }, { ...visit, sessionId: '1' }, null])
+    assert.equal(keptEvent({ ...valid, visit: wrong }, NOW)?.visit, undefined)
 })
 
 test('anything that breaks a rule drops the event', () => {

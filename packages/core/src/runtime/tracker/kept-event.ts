@@ -1,6 +1,7 @@
 // A kept event is data that anyone able to write a file in the outbox could have written: it is read
 // field by field, by GA4's rules, and leaves only for a destination that the running program itself carries.
 import { clip, MEASUREMENT_ID, validName, validParams } from './ga4-rules.js'
+import { keptVisit } from './session.js'
 import type { Destination, QueuedEvent } from './types.js'
 
 /** GA4 takes Measurement Protocol events up to 72 hours old. */
@@ -16,7 +17,7 @@ const optionalString = (value: unknown) => value === undefined || typeof value =
 export function keptEvent(value: unknown, now: number): QueuedEvent | undefined {
   const item = value as Partial<QueuedEvent> | null
   if (!item || typeof item !== 'object') return
-  const { measurementId, apiSecret, endpoint, packageName, consent, ci, time, event } = item
+  const { measurementId, apiSecret, endpoint, packageName, consent, ci, time, event, visit } = item
   const params = event?.params
   if (
     typeof measurementId !== 'string' ||
@@ -45,6 +46,7 @@ export function keptEvent(value: unknown, now: number): QueuedEvent | undefined 
     notice: false,
     time,
     event: { name: event.name, params },
+    visit: keptVisit(visit),
   }
 }
 

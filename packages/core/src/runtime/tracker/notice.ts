@@ -1,5 +1,6 @@
 // The one line that tells a person, once per machine, what is sent and how to say no.
-import { writeConfig, type ConfigRead } from './config-file.js'
+import { readConfig, writeConfig, type ConfigRead } from './config-file.js'
+import { withConfigLock } from './config-lock.js'
 import { isCI } from './consent.js'
 import type { ServerHost } from './host.js'
 
@@ -12,7 +13,13 @@ export function showNoticeOnce(host: ServerHost, config: ConfigRead, packageName
   const stderr = host.process.stderr
   if (!config.ok || config.data.noticeShown || !stderr.isTTY || isCI(host.env)) return
   try {
-    writeConfig(host, { ...config.data, noticeShown: true })
-    stderr.write(noticeText(packageName))
+    // Written from what the file holds by then: a session or a choice written meanwhile stays.
+    const shown = withConfigLock(host, 20, () => {
+      const latest = readConfig(host)
+      if (!latest.ok || latest.data.noticeShown) return false
+      writeConfig(host, { ...latest.data, noticeShown: true })
+      return true
+    })
+    if (shown) stderr.write(noticeText(packageName))
   } catch {}
 }

@@ -1,7 +1,7 @@
 // The process-wide queue: one event per package per process, however many copies of the tracker
 // are loaded; events for one measurement id go out together, after the import has returned.
-import { browserClientId, firstInSession, sendFromBrowser } from './browser.js'
-import { ensureClientId, readConfig, type ConfigRead } from './config-file.js'
+import { browserClientId, browserVisits, firstInSession, sendFromBrowser } from './browser.js'
+import { readConfig, type ConfigRead } from './config-file.js'
 import { envFlag, isCI, machineRefusal, packageRefusal } from './consent.js'
 import { MAX_EVENTS_PER_REQUEST } from './ga4-rules.js'
 import {
@@ -14,11 +14,13 @@ import {
   type ServerHost,
 } from './host.js'
 import { showNoticeOnce } from './notice.js'
+import { joinSession } from './machine-session.js'
 import { holdUntilWritten, keepForLater, keepUnwritten, takeOutbox } from './outbox.js'
 import { buildRequest, CARRIED_PROTOCOL, type CollectRequest } from './protocol.js'
 import { sendFromServer } from './send-server.js'
 import { sharedState } from '../stub/shared-state.js'
 import type { QueuedEvent } from './types.js'
+import { describeClient, type ClientDescription } from './user-agent.js'
 
 let watchingExit = false
 
@@ -26,7 +28,7 @@ let watchingExit = false
 export function enqueue(item: QueuedEvent, onceKey?: string): void {
   // The state lives on the globals, which a test runner may clean up once a test file is done (Jest 30
   // wraps or deletes what the file set on them): the timer and the exit listener keep what they need.
-  const { seen, queue, sessionId } = sharedState(CARRIED_PROTOCOL)
+  const { seen, queue } = sharedState(CARRIED_PROTOCOL)
   if (onceKey && seen[onceKey]) {
     item.settle?.(false)
     return
@@ -34,7 +36,7 @@ export function enqueue(item: QueuedEvent, onceKey?: string): void {
   if (onceKey) seen[onceKey] = 1
   // The first event schedules the flush: after the importing module has finished, so the import costs nothing.
   if (queue.push(item) === 1) {
-    afterThisTurn(() => flush(queue.splice(0), sessionId))
+    afterThisTurn(() => flush(queue.splice(0)))
     // One exit listener keeps, for the next run, what the program ended too soon to send: events queued
     // when it called process.exit() before the flush (a CLI's --help), and requests not written yet.
     const proc = globalThis.process
@@ -94,11 +96,11 @@ function describe(host: Host, items: QueuedEvent[], ci: boolean): QueuedEvent[] 
   return items
 }
 
-/** One request per destination, with at most GA4's limit of events each; to endpoint instead, when given. */
+/** One request per destination, with at most GA4's limit of events each, to endpoint instead when given; from a server, with its client's description. */
 function requests(
   items: QueuedEvent[],
   clientId: string,
-  sessionId: number,
+  client?: ClientDescription,
   endpoint?: string,
 ): Array<[CollectRequest, QueuedEvent[]]> {
   const groups: Record<string, QueuedEvent[]> = {}
@@ -111,35 +113,38 @@ function requests(
   for (const group of Object.values(groups)) {
     for (let at = 0; at < group.length; at += MAX_EVENTS_PER_REQUEST) {
       const batch = group.slice(at, at + MAX_EVENTS_PER_REQUEST)
-      result.push([buildRequest(endpoint ? { ...batch[0]!, endpoint } : batch[0]!, clientId, sessionId, batch), batch])
+      result.push([buildRequest(endpoint ? { ...batch[0]!, endpoint } : batch[0]!, clientId, batch, client), batch])
     }
   }
   return result
 }
 
-async function flush(items: QueuedEvent[], sessionId: number): Promise<void> {
+async function flush(items: QueuedEvent[]): Promise<void> {
   try {
     const host = await detectHost()
     if (!host) return settleAll(items, false)
-    if (host.kind !== 'browser') return flushFromServer(host, items, sessionId)
+    if (host.kind !== 'browser') return flushFromServer(host, items)
     const clientId = browserClientId()
     if (!clientId) return settleAll(items, false)
     // Imports already counted in this tab are dropped: they have no promise to settle.
-    for (const [request, batch] of requests(describe(host, items.filter(firstInSession), false), clientId, sessionId))
+    for (const [request, batch] of requests(
+      browserVisits(describe(host, items.filter(firstInSession), false)),
+      clientId,
+    ))
       settleAll(batch, sendFromBrowser(request))
   } catch {
     settleAll(items, false)
   }
 }
 
-function flushFromServer(host: ServerHost, fresh: QueuedEvent[], sessionId: number): void {
+function flushFromServer(host: ServerHost, fresh: QueuedEvent[]): void {
   const { env } = host
   const say = debugSay(host)
   const config = readConfig(host)
   const ci = isCI(env)
   // Events that earlier runs could not send were described by their own run; they face today's "no"s too.
   const allowed = consented(host, config, [...describe(host, fresh, ci), ...takeOutbox(host, fresh, !!say)], ci, say)
-  const clientId = allowed.length ? ensureClientId(host, config) : undefined
+  const clientId = allowed.length ? joinSession(host, config, allowed, !say) : undefined
   if (!clientId) return settleAll(allowed, false)
   const announced = allowed.find((item) => item.notice && item.packageName)
   if (announced && !say) showNoticeOnce(host, readConfig(host), announced.packageName!)
@@ -147,8 +152,8 @@ function flushFromServer(host: ServerHost, fresh: QueuedEvent[], sessionId: numb
   // (tests, demos); nothing else can, and it is never kept with the events.
   const endpoint = env.POPYLAR_ENDPOINT
   const loopback = endpoint && /^http:\/\/(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?(\/|$)/.test(endpoint)
-  for (const [request, batch] of requests(allowed, clientId, sessionId, loopback ? endpoint : undefined)) {
-    if (say) say(`POST ${request.url}\n${request.body}`)
+  for (const [request, batch] of requests(allowed, clientId, describeClient(host), loopback ? endpoint : undefined)) {
+    if (say) say(`POST ${request.url}\nUser-Agent: ${request.userAgent}\n\n${request.body}`)
     else sendFromServer(host, request, holdUntilWritten(host, batch)).then((accepted) => settleAll(batch, accepted))
   }
   if (say) settleAll(allowed, false)

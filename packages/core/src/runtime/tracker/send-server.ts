@@ -99,7 +99,7 @@ export function sendFromServer(host: ServerHost, request: CollectRequest, onWrit
       sock.once(opened, () => {
         // Through a proxy, plain HTTP names the whole URL (absolute form); HTTPS goes through a tunnel.
         const target = proxy && !secure ? url.href : `${url.pathname}${url.search}`
-        const head = `POST ${target} HTTP/1.1\r\nHost: ${url.host}\r\n${proxy && !secure ? proxyAuthorization(proxy) : ''}Content-Type: ${request.contentType}\r\nContent-Length: ${utf8Length(request.body)}\r\nConnection: close\r\n\r\n`
+        const head = `POST ${target} HTTP/1.1\r\nHost: ${url.host}\r\n${proxy && !secure ? proxyAuthorization(proxy) : ''}Content-Type: ${request.contentType}\r\nContent-Length: ${utf8Length(request.body)}\r\nUser-Agent: ${request.userAgent}\r\nConnection: close\r\n\r\n`
         sock.write(head + request.body, () => {
           written = true
           clearTimeout(watchdog)

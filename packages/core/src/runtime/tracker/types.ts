@@ -15,6 +15,18 @@ export interface Destination {
 
 export type Consent = 'opt-out' | 'opt-in'
 
+/** Where an event stands in its GA4 property's sessions: worked out when its run sends. */
+export interface Visit {
+  /** The session's id: the second at which it started (gtag's sid, the Measurement Protocol's session_id). */
+  sessionId: number
+  /** How many sessions the property has been told of, this one included (gtag's sct). */
+  sessionCount: number
+  /** The first event the property gets in this session (gtag's _ss). */
+  sessionStart: boolean
+  /** The first event the property gets from this client id (gtag's _fv). */
+  firstVisit: boolean
+}
+
 /** An event waiting in the process-wide queue. */
 export interface QueuedEvent extends Destination {
   event: AnalyticsEvent
@@ -26,9 +38,11 @@ export interface QueuedEvent extends Destination {
   notice: boolean
   /** Milliseconds since the epoch when the event happened (the Measurement Protocol's timestamp_micros). */
   time: number
+  /** Set when its run sends; kept with the event when it has to wait for a later run. */
+  visit?: Visit
   /** Settles the promise of trackEvent: true when the collector accepted the event. */
   settle?: (delivered: boolean) => void
 }
 
 /** What the plugin compiles into a library: the event, ready to queue, with everything resolved at build time. */
-export type InjectedConfig = Omit<QueuedEvent, 'time' | 'settle'> & { packageName: string }
+export type InjectedConfig = Omit<QueuedEvent, 'time' | 'settle' | 'visit'> & { packageName: string }
